@@ -1,0 +1,173 @@
+"""
+Minion engine: follow in.mpathd's log continuously and send each event to
+the master as it is written.
+
+Why an engine as well as the ``ipmp`` beacon: a beacon runs once per
+minion ``loop_interval`` (and its own ``interval``), so an alert waits on
+average half a second or more before it even leaves the minion. The engine
+checks the file every ``interval`` seconds (default 0.05; one ``stat()``
+when nothing changed) and fires at once.
+
+It produces the very events the beacon does, under the very same master
+tags, ``salt/beacon/<minion>/ipmp/<group>/<event>``, so one reactor
+configuration serves both. The engine sends them with ``fire_master``, so on
+the master the data is Salt's envelope ``{"id": <minion, verified by the
+master>, "tag": ..., "data": <event dict>, ...}``; the ``ipmp.alert`` runner
+accepts both shapes.
+
+Position, rotation, truncation and restart handling are shared with the
+beacon (``_utils/ipmp_tail.py``); the position is kept in the minion's cache
+directory.
+
+.. code-block:: yaml
+
+    # /etc/salt/minion.d/ipmp_events.conf (the formula writes it from pillar)
+    engines:
+      - ipmp_events:
+          interval: 0.05            # seconds between checks of the file
+          messages: /var/adm/messages   # default: ipmp.messages under ipmp.root
+          status: true              # also report state changes from ipmp.status
+          status_interval: 10
+"""
+
+import logging
+import os
+import time
+
+import salt.utils.event
+
+log = logging.getLogger(__name__)
+
+__virtualname__ = "ipmp_events"
+
+DEFAULT_MESSAGES = "/var/adm/messages"
+DEFAULT_INTERVAL = 0.05
+DEFAULT_STATUS_INTERVAL = 10.0
+CONSUMER = "engine-ipmp_events"
+BEACON_NAME = "ipmp"
+
+
+def __virtual__():
+    return __virtualname__
+
+
+def _number(value, what, default):
+    if value is None:
+        return default
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        value = -1
+    if value <= 0:
+        raise ValueError(
+            "ipmp_events engine: {} must be a number of seconds greater than 0".format(what)
+        )
+    return value
+
+
+def _messages_path(messages):
+    name = messages or (
+        __salt__["config.get"]("ipmp.messages", DEFAULT_MESSAGES) or DEFAULT_MESSAGES
+    )
+    if not isinstance(name, str) or not name.startswith("/"):
+        raise ValueError(
+            "ipmp_events engine: messages must be an absolute path, not {!r}".format(name)
+        )
+    root = __salt__["config.get"]("ipmp.root", "/") or "/"
+    return __utils__["ipmp_cmd.root_path"](root, name)
+
+
+class _Sender(object):
+    """Forward events to the master through the minion (as event.fire_master does)."""
+
+    def __init__(self, opts):
+        self.opts = opts
+        self.bus = None
+
+    def send(self, tag, data):
+        for attempt in (1, 2):
+            try:
+                if self.bus is None:
+                    self.bus = salt.utils.event.get_event(
+                        "minion", opts=self.opts, listen=False
+                    )
+                # The minion's own process relays "fire_master" requests to
+                # the master, where the event gets exactly ``tag``.
+                if self.bus.fire_event(
+                    {"data": data, "tag": tag, "events": None, "pretag": None},
+                    "fire_master",
+                ):
+                    return True
+            except Exception as exc:  # pylint: disable=broad-except
+                log.debug("ipmp_events: firing %s failed (attempt %d): %s", tag, attempt, exc)
+            self.close()
+        return False
+
+    def close(self):
+        if self.bus is not None:
+            try:
+                self.bus.destroy()
+            except Exception:  # pylint: disable=broad-except
+                pass
+            self.bus = None
+
+
+def _status():
+    return __salt__["ipmp.status"](refresh=True)
+
+
+def start(messages=None, interval=None, status=False, status_interval=None):
+    """
+    Follow the log until the minion stops.
+
+    messages
+        The syslog file, taken under ``ipmp.root`` (default: the
+        ``ipmp.messages`` config key, ``/var/adm/messages``).
+    interval
+        Seconds between checks of the file (default 0.05).
+    status
+        Also report ``group_state``/``interface_state`` changes seen in
+        ``ipmp.status`` that syslog said nothing about.
+    status_interval
+        Seconds between those status polls (default 10).
+    """
+    interval = _number(interval, "interval", DEFAULT_INTERVAL)
+    status_interval = _number(status_interval, "status_interval", DEFAULT_STATUS_INTERVAL)
+    if not isinstance(status, bool):
+        raise ValueError("ipmp_events engine: status must be true or false")
+    path = _messages_path(messages)
+    state_file = __utils__["ipmp_tail.state_path"](__opts__["cachedir"], CONSUMER, path)
+    follower = __utils__["ipmp_tail.follower"](path, state_file=state_file)
+    watcher = __utils__["ipmp_tail.watcher"](
+        follower,
+        __utils__["ipmp_events.parse_line"],
+        status=_status,
+        status_interval=status_interval if status else None,
+        status_file=os.path.splitext(state_file)[0] + ".status.json",
+    )
+    sender = _Sender(__opts__)
+    log.info("ipmp_events: following %s every %ss", path, interval)
+    try:
+        _run(watcher, sender, __opts__["id"], interval, path)
+    finally:
+        sender.close()
+        watcher.close()
+
+
+def _run(watcher, sender, minion_id, interval, path, running=lambda: True):
+    """Poll, send, save the position; sleep only when the file is idle."""
+    full_tag = __utils__["ipmp_tail.full_tag"]
+    while running():
+        try:
+            events = watcher.poll()
+        except Exception as exc:  # pylint: disable=broad-except
+            log.error("ipmp_events: cannot read %s: %s", path, exc)
+            time.sleep(max(interval, 1.0))
+            continue
+        for event in events:
+            tag = full_tag(minion_id, event, BEACON_NAME)
+            if not sender.send(tag, event):
+                log.warning("ipmp_events: could not send %s to the master", tag)
+        watcher.commit()
+        if not watcher.more:
+            time.sleep(interval)

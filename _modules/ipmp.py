@@ -1,0 +1,449 @@
+"""
+Solaris 10 IPMP (old in.mpathd): group status, administrative offline and
+online of NICs (``if_mpadm``), in.mpathd's tunables and its log.
+
+:platform: Solaris 10 (SunOS 5.10)
+
+Group status is derived from one ``ifconfig -a`` (cached in ``__context__``
+for the run, dropped after any change): the flags in.mpathd sets (FAILED,
+STANDBY, INACTIVE, OFFLINE, NOFAILOVER) say everything ``ipmpstat`` would on
+newer releases. Files are read under the ``ipmp.root`` config key (default
+``/``); the log is ``ipmp.messages`` (default ``/var/adm/messages``) under it.
+"""
+
+import ipaddress
+import logging
+import os
+
+from salt.exceptions import CommandExecutionError
+
+log = logging.getLogger(__name__)
+
+__virtualname__ = "ipmp"
+
+MPATHD_FILE = "/etc/default/mpathd"
+DEFAULT_MESSAGES = "/var/adm/messages"
+
+# events(): read the log backwards in blocks, and give up after this much.
+TAIL_BLOCK = 64 * 1024
+TAIL_MAX_BYTES = 16 * 1024 * 1024
+MAX_EVENTS = 10000
+
+# Interface states that still carry traffic (or can, for a standby).
+USABLE = ("active", "standby", "inactive")
+
+
+def __virtual__():
+    """
+    Only on Solaris: IPMP and in.mpathd exist nowhere else.
+    """
+    kernel = __grains__.get("kernel")
+    if kernel == "SunOS":
+        return __virtualname__
+    return (
+        False,
+        "The ipmp module only runs on Solaris (SunOS); this minion runs "
+        "{}".format(kernel),
+    )
+
+
+def _cmd(name):
+    return __utils__["ipmp_cmd.{}".format(name)]
+
+
+def _solaris10():
+    return str(__grains__.get("kernelrelease", "5.10")) == "5.10"
+
+
+def _root():
+    return __salt__["config.get"]("ipmp.root", "/") or "/"
+
+
+def _ifconfig_all(refresh=False):
+    _cmd("boolean")(refresh, "refresh")
+    if refresh:
+        _cmd("clear_cache")(__context__)
+    text = _cmd("run")("ifconfig", ["-a"], context=__context__, cache=True)
+    return __utils__["ipmp_parse.ifconfig"](text)
+
+
+def _unit(name):
+    """Sort key: physical name, then logical unit number."""
+    phys, _, unit = name.partition(":")
+    return (phys, int(unit) if unit.isdigit() else 0)
+
+
+def _state(flags):
+    """Interface state from in.mpathd's flags, worst first."""
+    if "OFFLINE" in flags:
+        return "offline"
+    if "FAILED" in flags:
+        return "failed"
+    if "INACTIVE" in flags:
+        return "standby" if "STANDBY" in flags else "inactive"
+    return "active"
+
+
+def _is_unset(addr):
+    try:
+        return ipaddress.ip_address(addr).is_unspecified
+    except ValueError:
+        return True
+
+
+def _is_link_local(addr):
+    try:
+        return ipaddress.ip_address(addr).is_link_local
+    except ValueError:
+        return False
+
+
+def _addr_key(addr):
+    ip = ipaddress.ip_address(addr)
+    return (ip.version, int(ip))
+
+
+def _members(data):
+    """``{physical: group}`` from the groupname of each :0 interface."""
+    members = {}
+    for name in sorted(data, key=_unit):
+        if ":" in name:
+            continue
+        entry = data[name]
+        names = [
+            entry[fam].get("groupname")
+            for fam in ("inet", "inet6")
+            if isinstance(entry.get(fam), dict) and entry[fam].get("groupname")
+        ]
+        if not names:
+            continue
+        if len(set(names)) > 1:
+            log.warning(
+                "ipmp: %s is in group %s for IPv4 but %s for IPv6; using %s",
+                name,
+                names[0],
+                names[1],
+                names[0],
+            )
+        members[name] = names[0]
+    return members
+
+
+def _build_status(data):
+    members = _members(data)
+    stanzas = {}
+    for name in sorted(data, key=_unit):
+        phys = name.split(":", 1)[0]
+        if phys in members:
+            stanzas.setdefault(phys, []).append(data[name])
+    status = {}
+    for phys in sorted(members, key=_unit):
+        grp = members[phys]
+        entry = status.setdefault(
+            grp,
+            {"state": "ok", "failure_detection": "link", "interfaces": {}, "addresses": []},
+        )
+        flags = set()
+        for fam in ("inet", "inet6"):
+            flags.update(data[phys].get(fam, {}).get("flags", []))
+        info = {"state": _state(flags)}
+        for stanza in stanzas[phys]:
+            for fam, key in (("inet", "test_address"), ("inet6", "test_address6")):
+                inst = stanza.get(fam)
+                if not isinstance(inst, dict) or "address" not in inst:
+                    continue
+                addr = inst["address"]
+                if _is_unset(addr):
+                    continue
+                if "NOFAILOVER" in inst.get("flags", []):
+                    info.setdefault(key, addr)
+                elif not _is_link_local(addr) and addr not in entry["addresses"]:
+                    entry["addresses"].append(addr)
+        if "test_address" in info or "test_address6" in info:
+            entry["failure_detection"] = "probe"
+        entry["interfaces"][phys] = info
+    for entry in status.values():
+        states = [i["state"] for i in entry["interfaces"].values()]
+        usable = [s for s in states if s in USABLE]
+        if not usable:
+            entry["state"] = "failed"
+        elif len(usable) < len(states):
+            entry["state"] = "degraded"
+        entry["addresses"].sort(key=_addr_key)
+    return status
+
+
+def groups(refresh=False):
+    """
+    IPMP groups on this host and their member NICs:
+    ``{"ipmp0": ["bge0", "bge2"]}``.
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt '*' ipmp.groups
+    """
+    members = _members(_ifconfig_all(refresh))
+    ret = {}
+    for phys in sorted(members, key=_unit):
+        ret.setdefault(members[phys], []).append(phys)
+    return ret
+
+
+def status(group=None, refresh=False):
+    """
+    State of each IPMP group: ``ok`` (every NIC usable), ``degraded`` or
+    ``failed`` (none usable); link- or probe-based failure detection (probe
+    when a NIC has a test address); each NIC's state (``active``,
+    ``standby``, ``inactive``, ``failed``, ``offline``) with its test
+    address (``test_address``; ``test_address6`` for IPv6, an extra key);
+    and the group's data addresses, IPv4 then IPv6. A group that does not
+    exist gives ``{}``.
+
+    group
+        Only this group.
+    refresh
+        Re-read ``ifconfig -a`` even if this run already did.
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt '*' ipmp.status
+        salt '*' ipmp.status ipmp0
+    """
+    if group is not None:
+        _cmd("group")(group)
+    data = _build_status(_ifconfig_all(refresh))
+    if group is None:
+        return data
+    return {name: value for name, value in data.items() if name == group}
+
+
+def _locate(interface, refresh):
+    """Return (group name, group status) for a physical interface, or refuse."""
+    data = _ifconfig_all(refresh)
+    if interface not in data:
+        raise CommandExecutionError(
+            "{} is not plumbed on this host".format(interface)
+        )
+    status_ = _build_status(data)
+    for name, entry in status_.items():
+        if interface in entry["interfaces"]:
+            return name, entry
+    raise CommandExecutionError(
+        "{} is not in an IPMP group; in.mpathd does not manage it".format(interface)
+    )
+
+
+def _mpadm(option, interface):
+    _cmd("run")("if_mpadm", [option, interface], context=__context__, mutate=True)
+    return True
+
+
+def offline(interface, refresh=False):
+    """
+    Take a NIC out of service (``if_mpadm -d``): in.mpathd moves its data
+    addresses to another NIC of the group. Refused, with nothing run, when
+    the NIC is not in a group, is already offline, or is the last working
+    (not failed, not offline) NIC of its group.
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt 'host' ipmp.offline bge0
+    """
+    _cmd("interface")(interface, logical=False)
+    grp, entry = _locate(interface, refresh)
+    state = entry["interfaces"][interface]["state"]
+    if state == "offline":
+        raise CommandExecutionError("{} is already offline".format(interface))
+    others = sorted(
+        (name, info["state"])
+        for name, info in entry["interfaces"].items()
+        if name != interface
+    )
+    if not [name for name, st in others if st in USABLE]:
+        raise CommandExecutionError(
+            "Refusing to offline {}: it is the last working interface of IPMP "
+            "group {} ({})".format(
+                interface,
+                grp,
+                ", ".join("{} {}".format(n, s) for n, s in others)
+                or "no other interfaces",
+            )
+        )
+    return _mpadm("-d", interface)
+
+
+def online(interface, refresh=False):
+    """
+    Put an offline NIC back into service (``if_mpadm -r``); with FAILBACK
+    on, in.mpathd moves its addresses back. Refused, with nothing run, when
+    the NIC is not offline.
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt 'host' ipmp.online bge0
+    """
+    _cmd("interface")(interface, logical=False)
+    grp, entry = _locate(interface, refresh)
+    state = entry["interfaces"][interface]["state"]
+    if state != "offline":
+        raise CommandExecutionError(
+            "{} (group {}) is not offline; it is {}".format(interface, grp, state)
+        )
+    return _mpadm("-r", interface)
+
+
+def _read_file(path, limit=1024 * 1024):
+    with open(path, "rb") as handle:
+        return handle.read(limit).decode("utf-8", "replace")
+
+
+def mpathd():
+    """
+    The tunables in.mpathd uses, read from ``/etc/default/mpathd`` exactly as
+    in.mpathd reads it (``FAILBACK = no``, with spaces, is ignored; bad values
+    fall back to the defaults). A missing file gives the defaults.
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt '*' ipmp.mpathd
+    """
+    path = _cmd("root_path")(_root(), MPATHD_FILE)
+    try:
+        text = _read_file(path)
+    except (IOError, OSError) as exc:
+        if getattr(exc, "errno", None) != 2:
+            raise CommandExecutionError("Cannot read {}: {}".format(path, exc))
+        log.info("ipmp: %s does not exist; in.mpathd uses its defaults", path)
+        text = ""
+    # Solaris 10's in.mpathd matches yes/no by prefix, illumos's exactly
+    flavor = "solaris10" if _solaris10() else "illumos"
+    for problem in __utils__["ipmp_parse.mpathd_problems"](text, flavor):
+        log.warning("ipmp: %s: %s", path, problem)
+    return __utils__["ipmp_parse.mpathd"](text, flavor)
+
+
+def reload_mpathd():
+    """
+    Make in.mpathd re-read ``/etc/default/mpathd`` (``pkill -HUP -x
+    in.mpathd``, as on Solaris 10). Returns False, without an error, when
+    in.mpathd is not running (it starts with the first ``ifconfig ... group``).
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt '*' ipmp.reload_mpathd
+    """
+    result = _cmd("run_all")(
+        "pkill", ["-HUP", "-x", "in.mpathd"], context=__context__, mutate=True
+    )
+    if result["retcode"] == 0:
+        return True
+    if result["retcode"] == 1:
+        log.info("ipmp: in.mpathd is not running; nothing to reload")
+        return False
+    raise CommandExecutionError(_cmd("error_message")(result), info=result)
+
+
+def _messages_path():
+    name = __salt__["config.get"]("ipmp.messages", DEFAULT_MESSAGES) or DEFAULT_MESSAGES
+    if not isinstance(name, str) or not name.startswith("/"):
+        raise CommandExecutionError(
+            "ipmp.messages must be an absolute path, not {!r}".format(name)
+        )
+    return _cmd("root_path")(_root(), name)
+
+
+def _tail_events(path, limit):
+    """The last ``limit`` in.mpathd events of a syslog file, oldest first."""
+    parse = __utils__["ipmp_events.parse_line"]
+    found = []
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        pos = handle.tell()
+        carry = b""
+        scanned = 0
+        while pos > 0 and len(found) < limit:
+            if scanned >= TAIL_MAX_BYTES:
+                log.debug("ipmp: stopped reading %s after %d bytes", path, scanned)
+                break
+            size = min(TAIL_BLOCK, pos)
+            pos -= size
+            handle.seek(pos)
+            chunk = handle.read(size) + carry
+            scanned += size
+            lines = chunk.split(b"\n")
+            if pos > 0:
+                carry = lines.pop(0)
+            else:
+                carry = b""
+            for raw in reversed(lines):
+                if b"in.mpathd" not in raw:
+                    continue
+                event = parse(raw.decode("utf-8", "replace").rstrip("\r"))
+                if event:
+                    found.append(event)
+                    if len(found) >= limit:
+                        break
+    found.reverse()
+    return found
+
+
+def events(limit=50):
+    """
+    in.mpathd's most recent log lines as event dicts, oldest first:
+    ``{"event": "failure", "interface": "bge0", "group": "ipmp0", "time": ...,
+    "msgid": 594170, "message": "<raw line>"}``. Only the end of the log is
+    read.
+
+    limit
+        How many events at most (1 to 10000).
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt '*' ipmp.events
+        salt '*' ipmp.events limit=10
+    """
+    limit = _cmd("integer")(limit, "limit", 1, MAX_EVENTS)
+    path = _messages_path()
+    try:
+        return _tail_events(path, limit)
+    except (IOError, OSError) as exc:
+        if getattr(exc, "errno", None) == 2:
+            log.info("ipmp: %s does not exist; no events", path)
+            return []
+        raise CommandExecutionError("Cannot read {}: {}".format(path, exc))
+
+
+def check_pillar(data=None):
+    """
+    Validate the ``ipmp`` pillar (or ``data``) against the formula's schema
+    and return it normalised; a bad value raises an error naming its key.
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt '*' ipmp.check_pillar
+    """
+    if data is None:
+        data = __pillar__.get("ipmp", {})
+    try:
+        validate = __utils__["ipmp_pillar.validate"]
+    except KeyError:
+        raise CommandExecutionError(
+            "The ipmp_pillar utility is missing; run saltutil.sync_utils"
+        )
+    return validate(data)

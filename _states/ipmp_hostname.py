@@ -1,0 +1,161 @@
+"""
+/etc/hostname.<interface> and /etc/hostname6.<interface> for Solaris 10 IPMP.
+
+These files are what the boot scripts feed to ``ifconfig`` for each interface,
+so they decide whether a group comes back after a reboot.  The state renders
+the one line from structured arguments in the token order Solaris documents
+(``-failover`` before ``standby``, ``standby`` before ``up``; see
+``ipmp_files.hostname_tokens``), writes it atomically with mode 0644 (an
+existing file keeps its mode and owner), replaces a symbolic link instead of
+writing through it, and shows a unified diff in ``changes``.
+
+Files live under the ``ipmp.root`` config key (``/`` by default; ``/a`` for an
+alternate boot environment).
+
+.. code-block:: yaml
+
+    bge0-hostname:
+      ipmp_hostname.managed:
+        - name: bge0
+        - address: myhost
+        - group: ipmp0
+
+    e1000g1-hostname:
+      ipmp_hostname.managed:
+        - name: e1000g1
+        - test_address: web-e1000g1
+        - group: ipmp1
+        - standby: true
+"""
+
+from salt.exceptions import SaltInvocationError
+
+__virtualname__ = "ipmp_hostname"
+
+
+def __virtual__():
+    if __grains__.get("kernel") != "SunOS":
+        return (
+            False,
+            "The ipmp_hostname state only runs on Solaris (SunOS); this minion runs "
+            "{}".format(__grains__.get("kernel")),
+        )
+    return __virtualname__
+
+
+def _root(root):
+    if root is None:
+        root = __salt__["config.get"]("ipmp.root", "/")
+    return root
+
+
+def _path(root, rel):
+    return __utils__["ipmp_cmd.root_path"](_root(root), rel)
+
+
+def _validate(name, family, address, netmask, broadcast, group, test_address, extra):
+    cmd = "ipmp_cmd."
+    __utils__[cmd + "interface"](name, False)
+    if family not in ("inet", "inet6"):
+        raise SaltInvocationError("family must be 'inet' or 'inet6', not {!r}".format(family))
+    if group is not None:
+        __utils__[cmd + "group"](group)
+    if address is not None:
+        if family == "inet6" and ":" in str(address):
+            __utils__[cmd + "address"](address, "inet6")
+        else:
+            __utils__[cmd + "host"](address)
+    if test_address is not None and test_address is not True:
+        if family == "inet":
+            __utils__[cmd + "host"](test_address)
+        else:
+            __utils__[cmd + "address"](test_address, "inet6")
+    if netmask != "+":
+        __utils__[cmd + "netmask"](netmask)
+    if broadcast != "+":
+        __utils__[cmd + "address"](broadcast, "inet")
+    try:
+        return __utils__["ipmp_files.check_tokens"](extra)
+    except ValueError as exc:
+        raise SaltInvocationError(str(exc))
+
+
+def managed(
+    name,
+    family="inet",
+    address=None,
+    netmask="+",
+    broadcast="+",
+    group=None,
+    standby=False,
+    test_address=None,
+    probe=False,
+    extra=None,
+    root=None,
+):
+    """
+    Manage ``/etc/hostname.<name>`` (family ``inet``) or
+    ``/etc/hostname6.<name>`` (family ``inet6``).
+
+    name
+        The physical interface, e.g. ``bge0``.
+    family
+        ``inet`` (IPv4, default) or ``inet6``.
+    address
+        Data address: hostname or address (IPv6: ``ADDR[/prefix]``, /64 when
+        no prefix is given).  With ``test_address`` it becomes a logical
+        interface (``addif ... failover up``).
+    netmask, broadcast
+        ``+`` (default: look up /etc/netmasks) or explicit values (IPv4).
+    group
+        IPMP group name.
+    standby
+        Make the interface a standby interface.
+    test_address
+        IPv4: the test hostname/address (``deprecated -failover``).  IPv6:
+        ``True`` to probe from the link-local address, or a link-local
+        address.
+    probe
+        IPv6 only: the group is probe-based, so mark the link-local test
+        address ``-failover`` even without ``test_address``.
+    extra
+        More ifconfig tokens for the physical interface (list).
+    root
+        Directory the files live under; default the ``ipmp.root`` config key.
+    """
+    ret = {"name": name, "changes": {}, "result": True, "comment": ""}
+    try:
+        extra = _validate(name, family, address, netmask, broadcast, group, test_address, extra)
+        tokens = __utils__["ipmp_files.hostname_tokens"](
+            family=family,
+            address=address,
+            netmask=netmask,
+            broadcast=broadcast,
+            group=group,
+            standby=bool(standby),
+            test_address=test_address,
+            probe=bool(probe),
+            extra=extra,
+        )
+        kind = __utils__["ipmp_files.hostname_kind"](family)
+        path = _path(root, __utils__["ipmp_files.relpath"](kind, name))
+        text = __utils__["ipmp_files.render_hostname"](tokens)
+        changes = __utils__["ipmp_files.manage"](path, text, test=bool(__opts__["test"]))
+    except (SaltInvocationError, ValueError) as exc:
+        ret["result"] = False
+        ret["comment"] = "Invalid arguments for {}: {}".format(name, exc)
+        return ret
+    except (IOError, OSError) as exc:
+        ret["result"] = False
+        ret["comment"] = str(exc)
+        return ret
+    if changes is None:
+        ret["comment"] = "{} is already correct".format(path)
+        return ret
+    ret["changes"] = changes
+    if __opts__["test"]:
+        ret["result"] = None
+        ret["comment"] = "{} would be written".format(path)
+    else:
+        ret["comment"] = "{} written".format(path)
+    return ret

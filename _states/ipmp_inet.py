@@ -1,0 +1,140 @@
+"""
+``/etc/inet/hosts`` and ``/etc/inet/netmasks`` entries that IPMP needs.
+
+``ifconfig ... myhost netmask + broadcast +`` in a hostname file resolves the
+host name through /etc/inet/hosts and the netmask through /etc/inet/netmasks,
+before any name service is up, so these entries have to be in the files.
+
+Why not Salt's own ``host`` state: it edits the file named by the
+minion-wide ``hosts.file`` option, not the one under ``ipmp.root`` (an
+alternate boot environment mounted on ``/a``, or a lab host), so it cannot
+prepare a boot environment and every other hosts-file user would be moved
+with it; it rewrites the whole file in place (not atomically: a reader can
+see it half written), re-formats every line and drops blank lines; and its
+``changes`` hold no diff.  Salt has no netmasks state at all.  These states
+touch only the lines of the entry they manage, write the real file under
+``/etc/inet`` (``/etc/hosts`` and ``/etc/netmasks`` are links to it on
+Solaris) atomically, keep its owner and mode, and report a unified diff.
+
+.. code-block:: yaml
+
+    myhost:
+      ipmp_inet.host:
+        - ip: 192.168.10.10
+
+    192.168.10.0:
+      ipmp_inet.netmask:
+        - mask: 255.255.255.0
+"""
+
+import ipaddress
+
+from salt.exceptions import SaltInvocationError
+
+__virtualname__ = "ipmp_inet"
+
+
+def __virtual__():
+    if __grains__.get("kernel") != "SunOS":
+        return (
+            False,
+            "The ipmp_inet state only runs on Solaris (SunOS); this minion runs "
+            "{}".format(__grains__.get("kernel")),
+        )
+    return __virtualname__
+
+
+def _path(kind, root):
+    if root is None:
+        root = __salt__["config.get"]("ipmp.root", "/")
+    return __utils__["ipmp_cmd.root_path"](root, __utils__["ipmp_files.relpath"](kind))
+
+
+def _apply(ret, kind, root, edit):
+    """Read the file, edit its text, write it unless test; fill ``ret``."""
+    try:
+        path = _path(kind, root)
+        old = __utils__["ipmp_files.read"](path)
+        if old is None:
+            raise SaltInvocationError(
+                "{} does not exist; is ipmp.root ({}) a Solaris root?".format(
+                    path, root or __salt__["config.get"]("ipmp.root", "/")
+                )
+            )
+        new = edit(old)
+        changes = __utils__["ipmp_files.manage"](path, new, test=bool(__opts__["test"]))
+    except (SaltInvocationError, ValueError, IOError, OSError) as exc:
+        ret["result"] = False
+        ret["comment"] = str(exc)
+        return ret
+    if changes is None:
+        ret["comment"] = "{} entry for {} is already correct".format(path, ret["name"])
+    elif __opts__["test"]:
+        ret["changes"] = changes
+        ret["result"] = None
+        ret["comment"] = "{} entry for {} would be written".format(path, ret["name"])
+    else:
+        ret["changes"] = changes
+        ret["comment"] = "{} entry for {} written".format(path, ret["name"])
+    return ret
+
+
+def host(name, ip, root=None):
+    """
+    Make ``name`` resolve to ``ip`` in ``<ipmp.root>/etc/inet/hosts``.
+
+    name
+        Host name (canonical name or alias), e.g. ``myhost``.
+    ip
+        An address or a list of addresses (IPv4 and/or IPv6).  The name is
+        removed from other lines of the same address family, so lookups give
+        only these addresses.
+    root
+        Directory the files live under; default the ``ipmp.root`` config key.
+    """
+    ret = {"name": name, "changes": {}, "result": True, "comment": ""}
+    addrs = ip if isinstance(ip, list) else [ip]
+    try:
+        __utils__["ipmp_cmd.host"](name)
+        for addr in addrs:
+            if not isinstance(addr, str):
+                raise SaltInvocationError("{!r} is not an address".format(addr))
+            ipaddress.ip_address(addr)
+        if not addrs:
+            raise SaltInvocationError("ip: at least one address is needed")
+        try:
+            ipaddress.ip_address(name)
+            raise SaltInvocationError("{} is an address, not a host name".format(name))
+        except ValueError:
+            pass
+    except (SaltInvocationError, ValueError) as exc:
+        ret["result"] = False
+        ret["comment"] = "Invalid arguments for host {}: {}".format(name, exc)
+        return ret
+    return _apply(
+        ret, "hosts", root, lambda text: __utils__["ipmp_files.edit_hosts"](text, name, addrs)
+    )
+
+
+def netmask(name, mask, root=None):
+    """
+    Give network ``name`` the netmask ``mask`` in
+    ``<ipmp.root>/etc/inet/netmasks`` (used by ``netmask +``).
+
+    name
+        Network number, dotted quad with no host bits, e.g. ``192.168.10.0``.
+    mask
+        Contiguous dotted-quad netmask, e.g. ``255.255.255.0``.
+    root
+        Directory the files live under; default the ``ipmp.root`` config key.
+    """
+    ret = {"name": name, "changes": {}, "result": True, "comment": ""}
+    try:
+        network, mask = __utils__["ipmp_files.check_network"](name, mask)
+    except ValueError as exc:
+        ret["result"] = False
+        ret["comment"] = "Invalid arguments for netmask {}: {}".format(name, exc)
+        return ret
+    return _apply(
+        ret, "netmasks", root, lambda text: __utils__["ipmp_files.edit_netmasks"](text, network, mask)
+    )

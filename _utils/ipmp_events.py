@@ -1,0 +1,390 @@
+# -*- coding: utf-8 -*-
+"""
+in.mpathd's syslog messages as structured events.
+
+Admins watch ``/var/adm/messages`` for in.mpathd's lines; the beacon, the
+engine and ``ipmp.events`` turn each line into one event dict (contract in
+the project's design notes).  The catalogue holds every operational message
+of the Solaris 10 (pre-Clearview) and the illumos (Clearview) in.mpathd,
+with the ``[ID n daemon.level]`` message ids syslog prints for them (the
+STRLOG_MAKE_MSGID hash of the format string).
+
+Shipped to minions through ``_utils``: Python 3.6 compatible, standard
+library only, independent of the other utils modules.
+"""
+
+import collections
+import re
+
+__virtualname__ = "ipmp_events"
+
+
+def __virtual__():
+    """Pure functions: always loadable."""
+    return __virtualname__
+
+
+#: every event name parse_line can return
+EVENTS = (
+    "link_down", "link_up", "link_flapping", "failure", "repair", "failover",
+    "failback", "group_failed", "group_repaired", "no_test_address",
+    "test_address", "test_address_duplicate", "test_address_unique",
+    "plumb_mismatch", "consistent", "hwaddr_duplicate", "hwaddr_unique",
+    "fdt_raised", "fdt_lowered", "config", "reload", "removed", "other",
+)
+
+#: One catalogue row.  ``format`` is the C format string without its
+#: trailing newline; ``fields`` names its conversions in order; ``levels``
+#: the syslog levels the daemon uses for it; ``extra`` constant event keys.
+Message = collections.namedtuple(
+    "Message",
+    ("event", "flavor", "msgid", "regex", "format", "fields", "levels", "extra"),
+)
+
+S10 = "solaris10"
+ILLUMOS = "illumos"
+_E = ("error",)
+_I = ("info",)
+_EI = ("error", "info")
+
+# (event, flavor, msgid, format, fields, levels, extra)
+_TABLE = (
+    # --- Solaris 10 in.mpathd (andreiw/polaris, pre-Clearview) ---------------
+    ("link_down", S10, 215189, "The link has gone down on %s",
+     ("interface",), _E, {}),
+    ("link_up", S10, 820239, "The link has come up on %s",
+     ("interface",), _E, {}),
+    ("link_flapping", S10, 854148,
+     "The link has come up on %s more than %d times in the last minute; "
+     "disabling failback until it stabilizes",
+     ("interface", "count"), _E, {}),
+    ("failure", S10, 594170, "NIC failure detected on %s of group %s",
+     ("interface", "group"), _E, {}),
+    ("failure", S10, 533792, "NIC failure detected on %s",
+     ("interface",), _E, {}),
+    ("repair", S10, 299542, "NIC repair detected on %s of group %s",
+     ("interface", "group"), _E, {}),
+    ("repair", S10, 218011, "NIC repair detected on %s",
+     ("interface",), _E, {}),
+    ("failover", S10, 832587, "Successfully failed over from NIC %s to NIC %s",
+     ("interface", "to"), _E, {}),
+    ("failback", S10, 620804, "Successfully failed back to NIC %s",
+     ("interface",), _E, {}),
+    ("group_failed", S10, 168056, "All Interfaces in group %s have failed",
+     ("group",), _E, {}),
+    ("group_repaired", S10, 237757,
+     "At least 1 interface (%s) of group %s has repaired",
+     ("interface", "group"), _E, {}),
+    ("no_test_address", S10, 975029,
+     "No test address configured on interface %s; disabling probe-based "
+     "failure detection on it",
+     ("interface",), _E, {}),
+    ("test_address", S10, 276194,
+     "Test address now configured on interface %s; enabling probe-based "
+     "failure detection on it",
+     ("interface",), _E, {}),
+    ("test_address_duplicate", S10, 696580,
+     "Test address %s is not unique in group; disabling probe-based failure "
+     "detection on %s",
+     ("address", "interface"), _E, {}),
+    ("test_address_unique", S10, 838198,
+     "Test address %s is unique in group; enabling probe-based failure "
+     "detection on %s",
+     ("address", "interface"), _E, {}),
+    ("plumb_mismatch", S10, 739285,
+     "NIC %s of group %s is not plumbed for IPv4 and may affect failover "
+     "capability",
+     ("interface", "group"), _E, {"family": "inet"}),
+    ("plumb_mismatch", S10, 101448,
+     "NIC %s of group %s is not plumbed for IPv6 and may affect failover "
+     "capability",
+     ("interface", "group"), _E, {"family": "inet6"}),
+    ("consistent", S10, 906723,
+     "NIC %s is now consistent with group %s and failover capability is "
+     "restored",
+     ("interface", "group"), _E, {}),
+    ("fdt_raised", S10, 585766,
+     "Cannot meet requested failure detection time of %d ms on (%s %s) new "
+     "failure detection time for group \"%s\" is %d ms",
+     ("requested", "family", "interface", "group", "fdt"), _E, {}),
+    ("fdt_lowered", S10, 302819,
+     "Improved failure detection time %d ms on (%s %s) for group \"%s\"",
+     ("fdt", "family", "interface", "group"), _E, {}),
+    ("config", S10, 452393,
+     "Invalid failure detection time %s, assuming default %d",
+     ("value", "fdt"), _E, {"key": "FAILURE_DETECTION_TIME"}),
+    ("config", S10, 952433,
+     "Too small failure detection time of %s, assuming minimum %d",
+     ("value", "fdt"), _E, {"key": "FAILURE_DETECTION_TIME"}),
+    ("config", S10, 628907, "Invalid value for FAILBACK %s",
+     ("value",), _E, {"key": "FAILBACK"}),
+    ("config", S10, 379135,
+     "Invalid value for TRACK_INTERFACES_ONLY_WITH_GROUPS %s",
+     ("value",), _E, {"key": "TRACK_INTERFACES_ONLY_WITH_GROUPS"}),
+    ("reload", S10, 111610, "SIGHUP: restart and reread config file",
+     (), _E, {}),
+    ("removed", S10, 974444, "%s %s has been removed from kernel",
+     ("family", "interface"), _I, {}),
+    # --- illumos in.mpathd (Clearview IPMP) --------------------------------
+    ("link_down", ILLUMOS, 215189, "The link has gone down on %s",
+     ("interface",), _E, {}),
+    ("link_up", ILLUMOS, 820239, "The link has come up on %s",
+     ("interface",), _E, {}),
+    ("link_flapping", ILLUMOS, 310713,
+     "The link has come up on %s more than %d times in the last minute; "
+     "disabling repair until it stabilizes",
+     ("interface", "count"), _E, {}),
+    ("failure", ILLUMOS, 968981,
+     "IP interface failure detected on %s of group %s",
+     ("interface", "group"), _E, {}),
+    ("failure", ILLUMOS, 163476, "IP interface failure detected on %s",
+     ("interface",), _E, {}),
+    ("repair", ILLUMOS, 341557,
+     "IP interface repair detected on %s of group %s",
+     ("interface", "group"), _E, {}),
+    ("repair", ILLUMOS, 325615, "IP interface repair detected on %s",
+     ("interface",), _E, {}),
+    ("group_failed", ILLUMOS, 773107,
+     "All IP interfaces in group %s are now unusable",
+     ("group",), _E, {}),
+    ("group_repaired", ILLUMOS, 561795,
+     "At least 1 IP interface (%s) in group %s is now usable",
+     ("interface", "group"), _E, {}),
+    ("no_test_address", ILLUMOS, 975029,
+     "No test address configured on interface %s; disabling probe-based "
+     "failure detection on it",
+     ("interface",), _I, {}),
+    ("test_address", ILLUMOS, 276194,
+     "Test address now configured on interface %s; enabling probe-based "
+     "failure detection on it",
+     ("interface",), _EI, {}),
+    ("test_address_duplicate", ILLUMOS, 696580,
+     "Test address %s is not unique in group; disabling probe-based failure "
+     "detection on %s",
+     ("address", "interface"), _E, {}),
+    ("plumb_mismatch", ILLUMOS, 538873,
+     "IP interface %s in group %s is not plumbed for IPv4, affecting IPv4 "
+     "connectivity",
+     ("interface", "group"), _E, {"family": "inet"}),
+    ("plumb_mismatch", ILLUMOS, 604410,
+     "IP interface %s in group %s is not plumbed for IPv6, affecting IPv6 "
+     "connectivity",
+     ("interface", "group"), _E, {"family": "inet6"}),
+    # two blanks before "and": that is what the source prints
+    ("consistent", ILLUMOS, 116610,
+     "IP interface %s is now consistent with group %s  and connectivity is "
+     "restored",
+     ("interface", "group"), _E, {}),
+    ("hwaddr_duplicate", ILLUMOS, 401484,
+     "IP interface %s has a hardware address which is not unique in group "
+     "%s; offlining",
+     ("interface", "group"), _E, {}),
+    ("hwaddr_unique", ILLUMOS, 328537,
+     "IP interface %s now has a unique hardware address in group %s; "
+     "onlining",
+     ("interface", "group"), _E, {}),
+    ("fdt_raised", ILLUMOS, 585766,
+     "Cannot meet requested failure detection time of %d ms on (%s %s) new "
+     "failure detection time for group \"%s\" is %d ms",
+     ("requested", "family", "interface", "group", "fdt"), _I, {}),
+    ("fdt_lowered", ILLUMOS, 302819,
+     "Improved failure detection time %d ms on (%s %s) for group \"%s\"",
+     ("fdt", "family", "interface", "group"), _EI, {}),
+    ("config", ILLUMOS, 451306,
+     "Invalid failure detection time %s, assuming default of %d ms",
+     ("value", "fdt"), _E, {"key": "FAILURE_DETECTION_TIME"}),
+    ("config", ILLUMOS, 393541,
+     "Too small failure detection time of %s, assuming minimum of %d ms",
+     ("value", "fdt"), _E, {"key": "FAILURE_DETECTION_TIME"}),
+    ("config", ILLUMOS, 628907, "Invalid value for FAILBACK %s",
+     ("value",), _E, {"key": "FAILBACK"}),
+    ("config", ILLUMOS, 379135,
+     "Invalid value for TRACK_INTERFACES_ONLY_WITH_GROUPS %s",
+     ("value",), _E, {"key": "TRACK_INTERFACES_ONLY_WITH_GROUPS"}),
+    ("reload", ILLUMOS, 111610, "SIGHUP: restart and reread config file",
+     (), _E, {}),
+    ("removed", ILLUMOS, 974444, "%s %s has been removed from kernel",
+     ("family", "interface"), _I, {}),
+)
+
+_INT_FIELDS = frozenset(("count", "fdt", "requested"))
+# conversions that are not a blank-free word; "value" (free text) is special-cased in _compile
+_FIELD_PATTERNS = {"family": r"inet6?"}
+_CONVERSION = re.compile(r"%[sd]")
+
+
+def _literal(text):
+    """Escape literal text; any run of blanks matches any run of blanks."""
+    return r"\s+".join(re.escape(part) for part in re.split(r" +", text))
+
+
+def _compile(fmt, fields):
+    """Regex over the message text for a format string and its field names."""
+    pieces = _CONVERSION.split(fmt)
+    specs = _CONVERSION.findall(fmt)
+    if len(specs) != len(fields):
+        raise ValueError("field list does not match {!r}".format(fmt))
+    out = []
+    for index, literal in enumerate(pieces):
+        is_value_next = index < len(fields) and fields[index] == "value"
+        if is_value_next and literal.endswith(" "):
+            # the value may be empty or start with blanks: keep them in it
+            out.append(_literal(literal[:-1]) + " ?")
+        else:
+            out.append(_literal(literal))
+        if index < len(fields):
+            name = fields[index]
+            if specs[index] == "%d":
+                pattern = r"-?\d+"
+            elif name == "value":
+                last = index == len(fields) - 1 and pieces[index + 1] == ""
+                pattern = r".*" if last else r".*?"
+            else:
+                pattern = _FIELD_PATTERNS.get(name) or r"\S+"
+            out.append("(?P<{}>{})".format(name, pattern))
+    return re.compile("^" + "".join(out) + r"\s*$")
+
+
+#: The catalogue: one Message per (flavor, format string).
+CATALOG = tuple(
+    Message(event, flavor, msgid, _compile(fmt, fields), fmt, fields, levels, extra)
+    for event, flavor, msgid, fmt, fields, levels, extra in _TABLE
+)
+
+_BY_MSGID = {}
+for _entry in CATALOG:
+    _BY_MSGID.setdefault(_entry.msgid, []).append(_entry)
+del _entry
+
+# "Jan  5 10:22:01 myhost in.mpathd[123]: [ID 215189 daemon.error] text"
+_LINE_RE = re.compile(
+    r"^(?P<time>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+    r"\s+\d{1,2}\s+\d{1,2}:\d{2}:\d{2}"
+    r"|\d{4}-\d{2}-\d{2}T\S+)"
+    r"\s+(?:(?P<host>\S+)\s+)?in\.mpathd(?:\[(?P<pid>\d+)\])?:"
+    r"(?:\s*\[ID\s+(?P<msgid>\d+)\s+(?P<facility>[A-Za-z0-9_]+)\.(?P<level>[A-Za-z]+)\])?"
+    r"\s*(?P<text>.*?)\s*$"
+)
+_LEVELS = {"err": "error", "warn": "warning", "emerg": "emerg", "crit": "crit"}
+
+
+def catalog():
+    """The catalogue as plain dicts (for callers that reach this module via __utils__)."""
+    return [
+        {
+            "event": m.event,
+            "flavor": m.flavor,
+            "msgid": m.msgid,
+            "format": m.format,
+            "fields": list(m.fields),
+            "levels": list(m.levels),
+        }
+        for m in CATALOG
+    ]
+
+
+def _decode(line):
+    if isinstance(line, bytes):
+        return line.decode("utf-8", "replace")
+    if isinstance(line, str):
+        return line
+    return None
+
+
+def _pick_flavor(matches, level):
+    flavors = set(m.flavor for m in matches)
+    if len(flavors) > 1 and level:
+        flavors = set(m.flavor for m in matches if level in m.levels) or flavors
+    return flavors.pop() if len(flavors) == 1 else None
+
+
+def parse_line(line):
+    """
+    One syslog line -> event dict, or None when it is not in.mpathd's.
+
+    Keys: ``event``, ``message`` (the line), ``time`` (syslog timestamp as
+    printed), ``host``, ``pid``, ``msgid``, ``level``, ``flavor``
+    ("solaris10"/"illumos" where the text or level tells), and as the
+    message has them ``interface``, ``group``, ``to``, ``address``,
+    ``family``, ``fdt``, ``requested``, ``count``, ``key``, ``value``.
+    Keys with no value are absent.  Unknown in.mpathd lines give event
+    ``other``; unknown daemon.info / daemon.debug chatter gives None.
+    """
+    line = _decode(line)
+    if line is None:
+        return None
+    line = line.rstrip("\r\n")
+    head = _LINE_RE.match(line)
+    if head is None:
+        return None
+    text = head.group("text")
+    level = head.group("level")
+    if level:
+        level = _LEVELS.get(level.lower(), level.lower())
+    msgid = int(head.group("msgid")) if head.group("msgid") else None
+
+    matches = []
+    found = None
+    for entry in CATALOG:
+        match = entry.regex.match(text)
+        if match is not None:
+            matches.append(entry)
+            if found is None or (msgid is not None and entry.msgid == msgid
+                                 and found[0].msgid != msgid):
+                found = (entry, match)
+
+    event = {"message": line, "time": head.group("time")}
+    if head.group("host"):
+        event["host"] = head.group("host")
+    if head.group("pid"):
+        event["pid"] = int(head.group("pid"))
+    if level:
+        event["level"] = level
+
+    if found is not None:
+        entry, match = found
+        same = [m for m in matches if m.event == entry.event]
+        event["event"] = entry.event
+        event["msgid"] = msgid if msgid is not None else entry.msgid
+        flavor = _pick_flavor(same, level)
+        if flavor:
+            event["flavor"] = flavor
+        event.update(entry.extra)
+        for name, value in match.groupdict().items():
+            if value is None or (value == "" and name != "value"):
+                continue
+            event[name] = int(value) if name in _INT_FIELDS else value
+        return event
+
+    # Text not recognised (garbled, or a format we do not know): the id,
+    # a hash of the format string, may still name the message.
+    known = _BY_MSGID.get(msgid, []) if msgid is not None else []
+    if len(set(m.event for m in known)) == 1:
+        event["event"] = known[0].event
+        flavor = _pick_flavor(known, level)
+        if flavor:
+            event["flavor"] = flavor
+        event.update(known[0].extra)
+        event["msgid"] = msgid
+        return event
+    if level in ("debug", "info"):
+        # logtrace/logdebug probe chatter (reply codes, missed probes ...)
+        return None
+    event["event"] = "other"
+    if msgid is not None:
+        event["msgid"] = msgid
+    return event
+
+
+def parse_text(text):
+    """Every in.mpathd event in a block of syslog text (str or bytes), in order."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    if not isinstance(text, str):
+        return []
+    events = []
+    for line in text.splitlines():
+        event = parse_line(line)
+        if event is not None:
+            events.append(event)
+    return events

@@ -1,0 +1,504 @@
+"""
+Validation and normalisation of the ``ipmp`` pillar (the formula's contract
+with admins, see pillar.example/ipmp.sls).
+
+The formula calls this while it renders (through ``ipmp.check_pillar``), so a
+wrong pillar stops the run before any state changes anything.  Every problem
+is reported with the pillar key path it sits at, e.g.
+``ipmp:groups:ipmp0:interfaces:bge0:stanbdy: unknown key; did you mean
+'standby'?``.
+
+Names and addresses are checked by the command layer's validators
+(``ipmp_cmd``), the tunables and netmasks by ``ipmp_files``, so the pillar
+accepts exactly what the states and the execution modules accept.
+"""
+
+import difflib
+import importlib.util
+import ipaddress
+import os
+
+from salt.exceptions import SaltInvocationError
+
+__virtualname__ = "ipmp_pillar"
+
+TOP_KEYS = ("hosts", "netmasks", "mpathd", "groups", "live", "events")
+MPATHD_KEYS = ("failure_detection_time", "failback", "track_interfaces_only_with_groups")
+EVENTS_KEYS = ("enabled", "method", "interval", "status_interval")
+EVENTS_METHODS = ("engine", "beacon")
+GROUP_KEYS = ("failure_detection", "live", "interfaces")
+DETECTION = ("link", "probe")
+INTERFACE_KEYS = (
+    "address",
+    "address6",
+    "netmask",
+    "test_address",
+    "test_address6",
+    "standby",
+    "live",
+    "ipv6",
+    "extra",
+)
+LINK_LOCAL = ("link-local", "linklocal")
+
+_SIBLINGS = {}
+
+
+def __virtual__():
+    return __virtualname__
+
+
+def _sibling(name):
+    """The ``ipmp_cmd`` / ``ipmp_files`` util next to this file.
+
+    Salt's utils loader gives utils no ``__utils__``; loading the sibling file
+    by path works the same on a minion (extmods) and in a checkout.
+    """
+    mod = _SIBLINGS.get(name)
+    if mod is None:
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), name + ".py")
+        spec = importlib.util.spec_from_file_location("ipmp_pillar_" + name, path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        _SIBLINGS[name] = mod
+    return mod
+
+
+class _Problems(object):
+    """Collects problems as (key path, message)."""
+
+    def __init__(self):
+        self.items = []
+
+    def add(self, path, message):
+        self.items.append((":".join(str(p) for p in path), message))
+
+    def check(self, path, func, *args, **kwargs):
+        """Run a validator; on failure record its message under ``path``."""
+        try:
+            return func(*args, **kwargs)
+        except (SaltInvocationError, ValueError, TypeError) as exc:
+            self.add(path, _message(exc))
+            return None
+
+
+def _message(exc):
+    text = getattr(exc, "strerror", None) or str(exc)
+    return text.strip() or exc.__class__.__name__
+
+
+def _suggest(key, allowed):
+    close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+    return "; did you mean '{}'?".format(close[0]) if close else ""
+
+
+def _mapping(problems, path, value, what):
+    """A dict (None counts as empty); anything else is a problem."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.add(path, "{} must be a mapping, not {}".format(what, _kind(value)))
+        return None
+    return value
+
+
+def _kind(value):
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number ({!r})".format(value)
+    if isinstance(value, str):
+        return "a string ({!r})".format(value)
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if value is None:
+        return "empty"
+    return type(value).__name__
+
+
+def _unknown(problems, path, data, allowed, hints=None):
+    for key in data:
+        if key in allowed:
+            continue
+        hint = _suggest(key, allowed)
+        if not hint and hints:
+            hint = hints(key, data[key]) or ""
+        problems.add(
+            path + [key],
+            "unknown key (allowed: {}){}".format(", ".join(allowed), hint),
+        )
+
+
+def _bool(problems, path, value, default):
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        problems.add(path, "must be true or false, not {}".format(_kind(value)))
+        return default
+    return value
+
+
+def _is_ip(value):
+    try:
+        ipaddress.ip_address(value)
+        return True
+    except ValueError:
+        return False
+
+
+def _host_or_ip(problems, path, value, family):
+    """Hostname, or an address literal of the given family ("inet"/"inet6")."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str):
+        problems.add(path, "must be a hostname or an address, not {}".format(_kind(value)))
+        return None
+    cmd = _sibling("ipmp_cmd")
+    literal = value.split("/", 1)[0]
+    if _is_ip(literal):
+        version = ipaddress.ip_address(literal).version
+        if family == "inet" and (version != 4 or "/" in value):
+            problems.add(
+                path,
+                "{!r} is not an IPv4 address{}".format(
+                    value, " (IPv6 goes under address6)" if version == 6 else ""
+                ),
+            )
+            return None
+        if family == "inet6" and version != 6:
+            problems.add(
+                path, "{!r} is not an IPv6 address (IPv4 goes under address)".format(value)
+            )
+            return None
+        if not _checked_ok(cmd.address, value):
+            problems.check(path, cmd.address, value)
+            return None
+        return value
+    if "/" in value or not _checked_ok(cmd.host, value):
+        problems.add(path, "{!r} is neither an address nor a hostname".format(value))
+        return None
+    return value
+
+
+def _checked_ok(func, *args):
+    try:
+        func(*args)
+        return True
+    except (SaltInvocationError, ValueError, TypeError):
+        return False
+
+
+def _hosts(problems, data):
+    out = {}
+    hosts = _mapping(problems, ["ipmp", "hosts"], data, "hosts")
+    if not hosts:
+        return out
+    cmd = _sibling("ipmp_cmd")
+    for name in sorted(hosts, key=str):
+        path = ["ipmp", "hosts", name]
+        if not isinstance(name, str) or _is_ip(name) or not _checked_ok(cmd.host, name):
+            problems.add(path, "{!r} is not a hostname".format(name))
+            continue
+        value = hosts[name]
+        values = value if isinstance(value, list) else [value]
+        if not values:
+            problems.add(path, "needs an address")
+            continue
+        addrs = []
+        for addr in values:
+            if not isinstance(addr, str) or not _is_ip(addr):
+                problems.add(path, "{!r} is not an IPv4 or IPv6 address".format(addr))
+                continue
+            addrs.append(str(ipaddress.ip_address(addr)))
+        if addrs:
+            out[name] = addrs
+    return out
+
+
+def _netmasks(problems, data):
+    out = {}
+    netmasks = _mapping(problems, ["ipmp", "netmasks"], data, "netmasks")
+    if not netmasks:
+        return out
+    files = _sibling("ipmp_files")
+    for network in sorted(netmasks, key=str):
+        path = ["ipmp", "netmasks", network]
+        checked = problems.check(path, files.check_network, network, netmasks[network])
+        if checked:
+            out[checked[0]] = checked[1]
+    return out
+
+
+def _mpathd(problems, data):
+    out = {}
+    mpathd = _mapping(problems, ["ipmp", "mpathd"], data, "mpathd")
+    if not mpathd:
+        return out
+    _unknown(problems, ["ipmp", "mpathd"], mpathd, MPATHD_KEYS)
+    files = _sibling("ipmp_files")
+    for key in MPATHD_KEYS:
+        if mpathd.get(key) is None:
+            continue
+        text = problems.check(["ipmp", "mpathd", key], files.mpathd_value, key.upper(), mpathd[key])
+        if text is None:
+            continue
+        out[key] = int(text) if key == "failure_detection_time" else text == "yes"
+    return out
+
+
+def _events(problems, data):
+    events = _mapping(problems, ["ipmp", "events"], data, "events")
+    if events is None:
+        return {"enabled": False}
+    _unknown(problems, ["ipmp", "events"], events, EVENTS_KEYS)
+    out = dict((k, v) for k, v in events.items() if k in EVENTS_KEYS)
+    out["enabled"] = _bool(problems, ["ipmp", "events", "enabled"], events.get("enabled"), False)
+    method = events.get("method")
+    if method is not None and method not in EVENTS_METHODS:
+        problems.add(
+            ["ipmp", "events", "method"],
+            "must be one of {}, not {!r}{}".format(
+                ", ".join(EVENTS_METHODS), method, _suggest(method, EVENTS_METHODS)
+            ),
+        )
+    for key, low in (("interval", 0), ("status_interval", None)):
+        value = events.get(key)
+        if value is None:
+            continue
+        bad = isinstance(value, bool) or not isinstance(value, (int, float))
+        if bad or (value <= 0 if low == 0 else value < 0):
+            problems.add(
+                ["ipmp", "events", key],
+                "must be a number of seconds {}, not {}".format(
+                    "above 0" if low == 0 else "(0 or more; 0 turns it off)", _kind(value)
+                ),
+            )
+    return out
+
+
+def _test_address6(problems, path, value):
+    if value is None or value is False:
+        return None
+    if value is True or (isinstance(value, str) and value.lower() in LINK_LOCAL):
+        return True
+    if isinstance(value, str):
+        literal = value.split("/", 1)[0]
+        if _is_ip(literal) and ipaddress.ip_address(literal).version == 6:
+            if ipaddress.ip_address(literal).is_link_local:
+                return value
+            problems.add(
+                path,
+                "{!r} is not link-local; in.mpathd only accepts a link-local IPv6 "
+                "test address (use true to probe from the interface's own)".format(value),
+            )
+            return None
+    problems.add(
+        path,
+        "must be true (probe from the link-local address) or a link-local IPv6 "
+        "address, not {}".format(_kind(value)),
+    )
+    return None
+
+
+def _interface(problems, path, name, data, group_live, probe):
+    iface = _mapping(problems, path, data, "an interface")
+    if iface is None:
+        return None
+    _unknown(problems, path, iface, INTERFACE_KEYS)
+    out = {
+        "address": _host_or_ip(problems, path + ["address"], iface.get("address"), "inet"),
+        "address6": _host_or_ip(problems, path + ["address6"], iface.get("address6"), "inet6"),
+        "test_address": _host_or_ip(
+            problems, path + ["test_address"], iface.get("test_address"), "inet"
+        ),
+        "test_address6": _test_address6(problems, path + ["test_address6"], iface.get("test_address6")),
+        "standby": _bool(problems, path + ["standby"], iface.get("standby"), False),
+        "live": _bool(problems, path + ["live"], iface.get("live"), group_live),
+        "netmask": "+",
+        "extra": [],
+    }
+    netmask = iface.get("netmask")
+    if netmask is not None:
+        if not isinstance(netmask, str) or not _checked_ok(_sibling("ipmp_cmd").netmask, netmask):
+            problems.add(
+                path + ["netmask"],
+                "{!r} is not '+' or a contiguous dotted-quad netmask".format(netmask),
+            )
+        else:
+            out["netmask"] = netmask
+    if iface.get("extra") is not None:
+        extra = problems.check(path + ["extra"], _sibling("ipmp_files").check_tokens, iface["extra"])
+        out["extra"] = extra or []
+    has6 = bool(out["address6"] or out["test_address6"])
+    ipv6 = iface.get("ipv6")
+    if ipv6 is False and has6:
+        problems.add(path + ["ipv6"], "is false but address6/test_address6 are set")
+    out["ipv6"] = _bool(problems, path + ["ipv6"], ipv6, False) or has6
+    if out["test_address"] and out["test_address"] == out["address"]:
+        problems.add(
+            path + ["test_address"],
+            "is the data address too; a test address must be an address of its own",
+        )
+    if probe and not out["test_address"] and not problems_at(problems, path + ["test_address"]):
+        problems.add(
+            path + ["test_address"],
+            "missing: failure_detection probe needs a test address on every interface",
+        )
+    if not probe and out["test_address"]:
+        problems.add(
+            path + ["test_address"],
+            "is set but the group's failure_detection is link; set failure_detection: probe",
+        )
+    if not probe and out["test_address6"]:
+        problems.add(
+            path + ["test_address6"],
+            "is set but the group's failure_detection is link; set failure_detection: probe",
+        )
+    return out
+
+
+def problems_at(problems, path):
+    key = ":".join(str(p) for p in path)
+    return any(p == key for p, _ in problems.items)
+
+
+def _group_hint(key, value):
+    if isinstance(value, dict) and (
+        "interfaces" in value or "failure_detection" in value
+    ):
+        return "; groups go under ipmp:groups"
+    return None
+
+
+def _interface_hint(key, value):
+    if isinstance(value, (dict, type(None))) and isinstance(key, str) and key[-1:].isdigit():
+        return "; interfaces go under the group's interfaces key"
+    return None
+
+
+def validate_group(name, data, live=True, path=None, owners=None, problems=None):
+    """Validate and normalise one group.
+
+    Returns ``{"failure_detection", "live", "interfaces": {if: {...}}}``.
+    Raises SaltInvocationError naming the key path when ``problems`` is not
+    given (the state modules call it that way).
+    """
+    own = problems is None
+    problems = problems or _Problems()
+    path = path or ["ipmp", "groups", name]
+    owners = owners if owners is not None else {}
+    cmd = _sibling("ipmp_cmd")
+    out = None
+    group = _mapping(problems, path, data, "a group")
+    if not isinstance(name, str):
+        problems.add(path, "{!r} is not a group name".format(name))
+    elif not _checked_ok(cmd.group, name):
+        problems.check(path, cmd.group, name)
+    elif group is not None:
+        _unknown(problems, path, group, GROUP_KEYS, _interface_hint)
+        detection = group.get("failure_detection", "link")
+        if detection is None:
+            detection = "link"
+        if detection not in DETECTION:
+            problems.add(
+                path + ["failure_detection"],
+                "must be link or probe, not {!r}{}".format(detection, _suggest(detection, DETECTION)),
+            )
+            detection = "link"
+        group_live = _bool(problems, path + ["live"], group.get("live"), live)
+        interfaces = _mapping(problems, path + ["interfaces"], group.get("interfaces"), "interfaces")
+        out = {"failure_detection": detection, "live": group_live, "interfaces": {}}
+        if interfaces is not None and not interfaces:
+            problems.add(path + ["interfaces"], "missing: a group needs at least one interface")
+        for ifname in sorted(interfaces or {}, key=str):
+            ipath = path + ["interfaces", ifname]
+            if not isinstance(ifname, str):
+                problems.add(ipath, "{!r} is not an interface name".format(ifname))
+                continue
+            if not _checked_ok(cmd.interface, ifname, False):
+                problems.check(ipath, cmd.interface, ifname, False)
+                continue
+            if ifname in owners and owners[ifname] != name:
+                problems.add(
+                    ipath,
+                    "{} is already in group {}; an interface belongs to one IPMP group".format(
+                        ifname, owners[ifname]
+                    ),
+                )
+                continue
+            owners[ifname] = name
+            iface = _interface(problems, ipath, ifname, interfaces[ifname], group_live, detection == "probe")
+            if iface is not None:
+                out["interfaces"][ifname] = iface
+        members = out["interfaces"]
+        if members and all(i["standby"] for i in members.values()):
+            problems.add(
+                path + ["interfaces"],
+                "every interface is standby; a group needs at least one active (non-standby) interface",
+            )
+        seen = {}
+        for ifname in sorted(members):
+            for key in ("address", "test_address", "address6"):
+                value = members[ifname][key]
+                if not value:
+                    continue
+                if value in seen:
+                    problems.add(
+                        path + ["interfaces", ifname, key],
+                        "{} is already used by {}".format(value, seen[value]),
+                    )
+                else:
+                    seen[value] = "{}:{}".format(ifname, key)
+    if own:
+        _raise(problems)
+    return out
+
+
+def _raise(problems):
+    if not problems.items:
+        return
+    first = "{}: {}".format(*problems.items[0])
+    if len(problems.items) > 1:
+        rest = "; ".join("{}: {}".format(p, m) for p, m in problems.items[1:])
+        first += " (also: {})".format(rest)
+    raise SaltInvocationError("Invalid ipmp pillar: " + first)
+
+
+def validate(data):
+    """Validate the ``ipmp`` pillar; return it normalised.
+
+    Normalised form: ``hosts`` {name: [addresses]}, ``netmasks`` {network:
+    mask}, ``mpathd`` {key: int|bool} (only the keys given), ``live`` bool,
+    ``events`` (``enabled`` bool plus the keys given), ``groups`` {name:
+    {failure_detection, live, interfaces: {if: {address, address6, netmask,
+    test_address, test_address6, standby, live, ipv6, extra}}}}.
+
+    Raises SaltInvocationError naming the key path of the first problem (and
+    listing any others) so that one message says what to fix.
+    """
+    problems = _Problems()
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problems.add(["ipmp"], "must be a mapping, not {}".format(_kind(data)))
+        _raise(problems)
+    _unknown(problems, ["ipmp"], data, TOP_KEYS, _group_hint)
+    live = _bool(problems, ["ipmp", "live"], data.get("live"), True)
+    out = {
+        "hosts": _hosts(problems, data.get("hosts")),
+        "netmasks": _netmasks(problems, data.get("netmasks")),
+        "mpathd": _mpathd(problems, data.get("mpathd")),
+        "live": live,
+        "events": _events(problems, data.get("events")),
+        "groups": {},
+    }
+    groups = _mapping(problems, ["ipmp", "groups"], data.get("groups"), "groups")
+    owners = {}
+    for name in sorted(groups or {}, key=str):
+        group = validate_group(
+            name, groups[name], live=live, owners=owners, problems=problems
+        )
+        if group is not None:
+            out["groups"][name] = group
+    _raise(problems)
+    return out

@@ -1,0 +1,190 @@
+"""
+The salt-ipmp demo: a local salt-master with three lab Solaris 10 minions.
+
+It converges them from pillar.example with one highstate, shows the fleet's
+IPMP groups, forces a failover with ``ipmp.offline``, brings the interface
+back with ``ipmp.online``, pulls a cable in the lab, and shows the alert for
+each. Everything runs on loopback under a temporary directory and is shut
+down at the end.
+
+    python -m demo [--keep]
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+from demo.fleet import REPO, Fleet
+
+MINIONS = ["sol1", "sol2", "sol3"]
+NICS = ["bge0", "bge1", "bge2", "e1000g0", "e1000g1"]
+
+START = time.time()
+
+
+def say(text=""):
+    print(text, flush=True)
+
+
+class Step:
+    """Print what is being done, then how long it took."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __enter__(self):
+        self.began = time.time()
+        say("[{:6.1f}s] {} ...".format(self.began - START, self.text))
+        return self
+
+    def __exit__(self, kind, value, tb):
+        took = time.time() - self.began
+        say("          {} ({:.1f}s)".format("done" if kind is None else "FAILED", took))
+        return False
+
+
+def _pillar_files():
+    with open(os.path.join(REPO, "pillar.example", "ipmp.sls")) as fh:
+        ipmp = fh.read()
+    top = "base:\n  'G@kernel:SunOS and G@kernelrelease:5.10':\n    - match: compound\n    - ipmp\n"
+    return {"top.sls": top, "ipmp.sls": ipmp}
+
+
+def _json(out):
+    try:
+        return json.loads(out)
+    except ValueError:
+        raise RuntimeError("salt did not answer in JSON:\n" + out)
+
+
+def _highstate(fleet):
+    rc, out = fleet.salt("*", "state.apply", "--out", "json", "--static", timeout=300)
+    result = _json(out)
+    total_changed = 0
+    for minion in MINIONS:
+        states = result.get(minion)
+        if not isinstance(states, dict):
+            raise RuntimeError("{} returned no state run: {}".format(minion, states))
+        failed = [s.get("__id__", k) for k, s in states.items() if s.get("result") is not True]
+        changed = sum(1 for s in states.values() if s.get("changes"))
+        total_changed += changed
+        say("          {}: {} states, {} changed, {} failed{}".format(
+            minion, len(states), changed, len(failed),
+            "" if not failed else " ({})".format(", ".join(failed))))
+        if failed:
+            raise RuntimeError("highstate failed on {}".format(minion))
+    return total_changed
+
+
+def _new_lines(fleet, minion, offset):
+    with open(fleet.messages(minion), "rb") as fh:
+        fh.seek(offset)
+        data = fh.read()
+    for line in data.decode("utf-8", "replace").splitlines():
+        say("          | " + line)
+
+
+def _size(fleet, minion):
+    return os.path.getsize(fleet.messages(minion))
+
+
+def _show_alert(alert):
+    if alert is None:
+        raise RuntimeError("no alert arrived within the time limit")
+    event = alert.get("event") or {}
+    status = alert.get("status") or {}
+    say("          ALERT {} {}/{}: {} {}{} -> group {}".format(
+        alert.get("severity", ""), alert.get("minion"), alert.get("group"),
+        event.get("event"), event.get("interface", ""),
+        " to " + event["to"] if event.get("to") else "",
+        status.get("state", "?")))
+
+
+def _wait_alert(fleet, minion, kinds, since, began):
+    alert = fleet.wait_for_alert(
+        lambda a: a.get("minion") == minion
+        and (a.get("event") or {}).get("event") in kinds,
+        since=since, timeout=30)
+    if alert is not None:
+        say("          alert written {:.2f}s after the command".format(time.time() - began))
+    _show_alert(alert)
+    return alert
+
+
+def run(keep=False):
+    fleet = Fleet(MINIONS, NICS, _pillar_files(), keep=keep)
+    say("salt-ipmp demo: a salt-master and lab Solaris 10 minions {} under {}".format(
+        ", ".join(MINIONS), fleet.root))
+    try:
+        with Step("creating 3 lab hosts (NICs {})".format(", ".join(NICS))):
+            fleet.create_hosts()
+        with Step("starting salt-master and 3 salt-minions on 127.0.0.1"):
+            fleet.start()
+            fleet.wait_for_minions()
+        with Step("highstate from pillar.example (ipmp0: bge0 + standby bge2, link-based; "
+                  "ipmp1: e1000g0 + standby e1000g1, probe-based, IPv4 and IPv6)"):
+            _highstate(fleet)
+        with Step("second highstate: nothing left to change"):
+            changed = _highstate(fleet)
+            if changed:
+                raise RuntimeError("second highstate changed {} states".format(changed))
+        with Step("salt-run ipmp.report: every group of the fleet"):
+            rc, out = fleet.salt_run("ipmp.report")
+            say(out.rstrip())
+
+        minion = MINIONS[0]
+        with Step("forced failover: salt {} ipmp.offline bge0".format(minion)):
+            since, offset, began = len(fleet.alerts()), _size(fleet, minion), time.time()
+            rc, out = fleet.salt(minion, "ipmp.offline", "bge0")
+            if rc:
+                raise RuntimeError(out)
+            _new_lines(fleet, minion, offset)
+            _wait_alert(fleet, minion, {"failover", "failure"}, since, began)
+        with Step("salt {} ipmp.status ipmp0".format(minion)):
+            rc, out = fleet.salt(minion, "ipmp.status", "ipmp0")
+            say(out.rstrip())
+        with Step("failback: salt {} ipmp.online bge0".format(minion)):
+            since, offset, began = len(fleet.alerts()), _size(fleet, minion), time.time()
+            rc, out = fleet.salt(minion, "ipmp.online", "bge0")
+            if rc:
+                raise RuntimeError(out)
+            _new_lines(fleet, minion, offset)
+            _wait_alert(fleet, minion, {"failback", "repair"}, since, began)
+
+        minion = MINIONS[1]
+        with Step("cable pulled in the lab: bge0 of {}".format(minion)):
+            since, offset, began = len(fleet.alerts()), _size(fleet, minion), time.time()
+            fleet.lab("link", fleet.host(minion), "bge0", "down")
+            _new_lines(fleet, minion, offset)
+            _wait_alert(fleet, minion, {"link_down", "failure", "failover"}, since, began)
+        with Step("cable plugged back in: bge0 of {}".format(minion)):
+            since, offset, began = len(fleet.alerts()), _size(fleet, minion), time.time()
+            fleet.lab("link", fleet.host(minion), "bge0", "up")
+            _new_lines(fleet, minion, offset)
+            _wait_alert(fleet, minion, {"link_up", "repair", "failback"}, since, began)
+        with Step("salt-run ipmp.report after the drills"):
+            rc, out = fleet.salt_run("ipmp.report")
+            say(out.rstrip())
+    finally:
+        with Step("shutting everything down"):
+            fleet.stop()
+    say("demo finished in {:.1f}s".format(time.time() - START))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__.strip().splitlines()[0])
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the temporary directory (configs, logs, lab hosts)")
+    args = parser.parse_args(argv)
+    try:
+        run(keep=args.keep)
+    except (RuntimeError, OSError) as exc:
+        say("demo failed: {}".format(exc))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

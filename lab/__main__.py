@@ -1,0 +1,6 @@
+"""Entry point for ``python -m lab``."""
+import sys
+
+from lab.cli import main
+
+sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,66 @@
+# -*- coding: utf-8 -*-
+# vim: ft=sls
+#
+# Per group: /etc/hostname.<if> (and hostname6.<if>) for every interface,
+# then the live membership (plumb, group, standby, addresses, up) for the
+# interfaces that differ, one at a time. The hosts, netmasks and mpathd
+# states run first.
+{%- set tplroot = tpldir.split("/")[0] %}
+{%- from tpldir ~ "/map.jinja" import ipmp without context %}
+
+include:
+  - .prep
+  - .mpathd
+
+{%- for group_name, group in ipmp.groups | dictsort %}
+{%-   set probe = group.failure_detection == "probe" %}
+{%-   for if_name, iface in group.interfaces | dictsort %}
+
+ipmp-hostname-{{ if_name }}:
+  ipmp_hostname.managed:
+    - name: {{ if_name }}
+    - family: inet
+    - group: {{ group_name }}
+    - address: {{ iface.address | json }}
+    - netmask: {{ iface.netmask | json }}
+    - standby: {{ iface.standby | json }}
+    - test_address: {{ iface.test_address | json }}
+    - extra: {{ iface.extra | json }}
+    - require_in:
+      - ipmp_group: ipmp-group-{{ group_name }}
+{%-     if iface.ipv6 %}
+
+ipmp-hostname6-{{ if_name }}:
+  ipmp_hostname.managed:
+    - name: {{ if_name }}
+    - family: inet6
+    - group: {{ group_name }}
+    - address: {{ iface.address6 | json }}
+    - standby: {{ iface.standby | json }}
+    - test_address: {{ iface.test_address6 | json }}
+    - probe: {{ probe | json }}
+    - require_in:
+      - ipmp_group: ipmp-group-{{ group_name }}
+{%-     endif %}
+{%-   endfor %}
+
+ipmp-group-{{ group_name }}:
+  ipmp_group.present:
+    - name: {{ group_name }}
+    - failure_detection: {{ group.failure_detection }}
+    - live: {{ group.live | json }}
+    - hosts: {{ ipmp.hosts | json }}
+    - interfaces: {{ group.interfaces | json }}
+{%-   if ipmp.hosts or ipmp.netmasks or ipmp.mpathd %}
+    - require:
+{%-     for name in ipmp.hosts | sort %}
+      - ipmp_inet: ipmp-host-{{ name }}
+{%-     endfor %}
+{%-     for network in ipmp.netmasks | sort %}
+      - ipmp_inet: ipmp-netmask-{{ network }}
+{%-     endfor %}
+{%-     if ipmp.mpathd %}
+      - ipmp_mpathd: ipmp-mpathd
+{%-     endif %}
+{%-   endif %}
+{%- endfor %}

@@ -1,0 +1,13 @@
+# -*- coding: utf-8 -*-
+# vim: ft=sls
+#
+# Everything the ipmp pillar declares: /etc/inet/hosts and netmasks entries,
+# /etc/default/mpathd tunables, hostname files and live group membership,
+# and in.mpathd events when ipmp:events:enabled is true (events.sls guards
+# itself and does nothing otherwise).
+---
+include:
+  - .prep
+  - .mpathd
+  - .groups
+  - .events

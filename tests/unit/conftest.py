@@ -1,0 +1,64 @@
+"""
+Helpers for unit tests of the modules under ``_utils/``.
+
+``_utils`` is not a package (Salt's loader reads it), so tests load a module
+from its file: ``load_util("ipmp_parse")`` (the fixture returns the loader
+function).  ``fixture_text("name.txt")`` reads a file of tests/unit/fixtures.
+"""
+
+import importlib.util
+import os
+import sys
+
+import pytest
+
+UNIT_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO_ROOT = os.path.dirname(os.path.dirname(UNIT_DIR))
+UTILS_DIR = os.path.join(REPO_ROOT, "_utils")
+FIXTURES_DIR = os.path.join(UNIT_DIR, "fixtures")
+
+
+def _load_util(name):
+    """Import _utils/<name>.py once per session, under a private module name."""
+    modname = "salt_ipmp_unit_utils_" + name
+    if modname in sys.modules:
+        return sys.modules[modname]
+    path = os.path.join(UTILS_DIR, name + ".py")
+    if not os.path.isfile(path):
+        raise ImportError("no such util module: {}".format(path))
+    spec = importlib.util.spec_from_file_location(modname, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[modname] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[modname]
+        raise
+    return module
+
+
+def _fixture_text(name, mode="r"):
+    path = os.path.join(FIXTURES_DIR, name)
+    if "b" in mode:
+        with open(path, "rb") as handle:
+            return handle.read()
+    with open(path, "r", encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+@pytest.fixture(scope="session")
+def load_util():
+    """The loader: ``load_util("ipmp_parse")`` -> module object."""
+    return _load_util
+
+
+@pytest.fixture(scope="session")
+def fixture_text():
+    """Reader for tests/unit/fixtures files: ``fixture_text("x.txt")``."""
+    return _fixture_text
+
+
+@pytest.fixture(scope="session")
+def utils_dir():
+    """Absolute path of the repository's _utils directory."""
+    return UTILS_DIR
