@@ -103,18 +103,26 @@ def _addr_key(addr):
     return (ip.version, int(ip))
 
 
-def _members(data):
-    """``{physical: group}`` from the groupname of each :0 interface."""
+def _grouped(data):
+    """
+    ``{physical: group}`` from the groupname of each :0 interface, and the
+    same for IPMP interfaces (flag ``IPMP``: ``ipmp0`` on Solaris 11 and
+    illumos), which hold a group's data addresses but are not members.
+    """
     members = {}
+    ipmp_ifs = {}
     for name in sorted(data, key=_unit):
         if ":" in name:
             continue
         entry = data[name]
-        names = [
-            entry[fam].get("groupname")
-            for fam in ("inet", "inet6")
-            if isinstance(entry.get(fam), dict) and entry[fam].get("groupname")
-        ]
+        names = []
+        flags = set()
+        for fam in ("inet", "inet6"):
+            inst = entry.get(fam)
+            if isinstance(inst, dict):
+                flags.update(inst.get("flags", []))
+                if inst.get("groupname"):
+                    names.append(inst["groupname"])
         if not names:
             continue
         if len(set(names)) > 1:
@@ -125,20 +133,24 @@ def _members(data):
                 names[1],
                 names[0],
             )
-        members[name] = names[0]
-    return members
+        (ipmp_ifs if "IPMP" in flags else members)[name] = names[0]
+    return members, ipmp_ifs
+
+
+def _members(data):
+    return _grouped(data)[0]
 
 
 def _build_status(data):
-    members = _members(data)
+    members, ipmp_ifs = _grouped(data)
     stanzas = {}
     for name in sorted(data, key=_unit):
         phys = name.split(":", 1)[0]
-        if phys in members:
+        if phys in members or phys in ipmp_ifs:
             stanzas.setdefault(phys, []).append(data[name])
     status = {}
-    for phys in sorted(members, key=_unit):
-        grp = members[phys]
+    for phys in sorted(list(members) + list(ipmp_ifs), key=_unit):
+        grp = members.get(phys) or ipmp_ifs[phys]
         entry = status.setdefault(
             grp,
             {"state": "ok", "failure_detection": "link", "interfaces": {}, "addresses": []},
@@ -159,6 +171,8 @@ def _build_status(data):
                     info.setdefault(key, addr)
                 elif not _is_link_local(addr) and addr not in entry["addresses"]:
                     entry["addresses"].append(addr)
+        if phys in ipmp_ifs:
+            continue
         if "test_address" in info or "test_address6" in info:
             entry["failure_detection"] = "probe"
         entry["interfaces"][phys] = info
@@ -266,11 +280,14 @@ def offline(interface, refresh=False):
         if name != interface
     )
     if not [name for name, st in others if st in USABLE]:
+        if state in USABLE:
+            why = "it is the last working interface of IPMP group {}".format(grp)
+        else:
+            why = "no other interface of IPMP group {} is working".format(grp)
         raise CommandExecutionError(
-            "Refusing to offline {}: it is the last working interface of IPMP "
-            "group {} ({})".format(
+            "Refusing to offline {}: {} ({})".format(
                 interface,
-                grp,
+                why,
                 ", ".join("{} {}".format(n, s) for n, s in others)
                 or "no other interfaces",
             )

@@ -42,6 +42,7 @@ key                           default    meaning
 """
 
 import copy
+import datetime
 import errno
 import json
 import logging
@@ -77,6 +78,7 @@ NO_GROUP = "-"
 TAG_RE = re.compile(r"^salt/beacon/([^/]+)/ipmp/([^/]+)/([a-z][a-z0-9_]{0,31})$")
 MINION_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,254}$")
 KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+STAMP_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d:\d\d|Z)?$")
 MAX_STR = 4096
 MAX_KEYS = 40
 MAX_EVENTS = 100
@@ -230,15 +232,49 @@ def _opt(key):
 
 
 # -------------------------------------------------------------------- state
-def _process_lock():
-    # One lock for every copy of this module in the process: the reactor
-    # reloads runners, and its worker threads run alerts side by side.
-    holder = sys.modules.get("_salt_ipmp_runner_lock")
+def _shared():
+    """
+    Process-wide state that must outlive this module: the reactor reloads
+    runners (a new module object) while its worker threads run alerts side
+    by side. Holds the lock and each thread's reusable LocalClient.
+    """
+    holder = sys.modules.get("_salt_ipmp_runner_shared")
     if holder is None:
-        holder = types.ModuleType("_salt_ipmp_runner_lock")
+        holder = types.ModuleType("_salt_ipmp_runner_shared")
         holder.lock = threading.RLock()
-        holder = sys.modules.setdefault("_salt_ipmp_runner_lock", holder)
-    return holder.lock
+        holder.clients = threading.local()
+        holder = sys.modules.setdefault("_salt_ipmp_runner_shared", holder)
+    return holder
+
+
+def _process_lock():
+    return _shared().lock
+
+
+def _local_client():
+    """
+    This thread's LocalClient, made once: building one loads the master's
+    execution modules and returners, which would add tens of milliseconds
+    to every alert.
+    """
+    tls = _shared().clients
+    client = getattr(tls, "client", None)
+    if client is None:
+        client = salt.client.get_local_client(mopts=copy.copy(__opts__))
+        tls.client = client
+    return client
+
+
+def _drop_local_client():
+    tls = _shared().clients
+    client = getattr(tls, "client", None)
+    tls.client = None
+    destroy = getattr(client, "destroy", None)
+    if destroy is not None:
+        try:
+            destroy()
+        except Exception:  # pylint: disable=broad-except
+            pass
 
 
 def _state_dir():
@@ -337,16 +373,17 @@ def _shape(status):
     """What counts as a change of status between an alert and its summary."""
     if not isinstance(status, dict):
         return None
+    # Lists, not tuples: it is stored as JSON and compared after loading.
     return dict(
         (
             group,
-            (
+            [
                 (info or {}).get("state"),
                 sorted(
-                    (name, (val or {}).get("state"))
+                    [name, (val or {}).get("state")]
                     for name, val in ((info or {}).get("interfaces") or {}).items()
                 ),
-            ),
+            ],
         )
         for group, info in status.items()
     )
@@ -374,9 +411,8 @@ def _fetch_status(minion, group):
     """``ipmp.status`` of ``group`` from exactly this minion; (status, error)."""
     args = [] if group == NO_GROUP else [group]
     timeout = _opt("ipmp.alert_status_timeout")
-    client = salt.client.get_local_client(mopts=copy.copy(__opts__))
     try:
-        ret = client.cmd(
+        ret = _local_client().cmd(
             [minion],
             "ipmp.status",
             arg=args,
@@ -386,11 +422,8 @@ def _fetch_status(minion, group):
             full_return=True,
         )
     except Exception as exc:  # pylint: disable=broad-except
+        _drop_local_client()
         return None, "status request failed: {}".format(exc)
-    finally:
-        destroy = getattr(client, "destroy", None)
-        if destroy is not None:
-            destroy()
     answer = (ret or {}).get(minion)
     if not isinstance(answer, dict):
         return None, "no answer from {} within {}s".format(minion, timeout)
@@ -459,7 +492,31 @@ def _deliver(record):
 
 
 # ------------------------------------------------------------------- alerts
-def _open_or_fold(key, event, received):
+def _stamp(data, received):
+    """
+    Ordering key of an event: the ``_stamp`` the master's event bus gave it
+    (in arrival order, microseconds), else the time the runner got it. The
+    reactor's worker threads may start in any order; alerts list events in
+    the order the master received them.
+    """
+    stamp = data.get("_stamp") if isinstance(data, dict) else None
+    if isinstance(stamp, str) and STAMP_RE.match(stamp):
+        return stamp[:26]
+    return datetime.datetime.utcfromtimestamp(received).isoformat()
+
+
+def _entry(win, event, received, stamp):
+    win["count"] += 1
+    if len(win["events"]) < MAX_EVENTS:
+        brief = _brief(event, received)
+        win["events"].append({"n": win["count"], "stamp": stamp, "brief": brief, "event": event})
+
+
+def _ordered(entries):
+    return sorted(entries, key=lambda item: (item["stamp"], item["n"]))
+
+
+def _open_or_fold(key, event, received, stamp):
     """Fold into the open window of this minion/group, or open one."""
     window = _opt("ipmp.alert_window")
     span = _opt("ipmp.alert_window_max")
@@ -470,9 +527,7 @@ def _open_or_fold(key, event, received):
         if win is not None:
             alive = received <= win["deadline"] + stale
             if alive and received < win["opened"] + span:
-                win["count"] += 1
-                if len(win["events"]) < MAX_EVENTS:
-                    win["events"].append(_brief(event, received))
+                _entry(win, event, received, stamp)
                 win["deadline"] = max(win["deadline"], received + window)
                 _save(state)
                 return win["id"], False
@@ -482,27 +537,30 @@ def _open_or_fold(key, event, received):
             "id": uuid.uuid4().hex,
             "opened": received,
             "deadline": received + window,
-            "count": 1,
-            "events": [_brief(event, received)],
-            "reported": 0,
+            "count": 0,
+            "events": [],
+            "reported": [],
+            "reported_count": 0,
             "status": None,
         }
+        _entry(win, event, received, stamp)
         state["windows"][key] = win
         _save(state)
         return win["id"], True
 
 
 def _mark_reported(key, win_id, status):
+    """Everything folded so far goes into the alert being written."""
     with _Locked():
         state = _load()
         win = state["windows"].get(key)
         if win is None or win["id"] != win_id:
             return None
-        win["reported"] = len(win["events"])
+        win["reported"] = [item["n"] for item in win["events"]]
         win["reported_count"] = win["count"]
         win["status"] = _shape(status)
         _save(state)
-        return copy.deepcopy(win["events"]), win["count"]
+        return _ordered(win["events"]), win["count"]
 
 
 def _close_when_quiet(key, win_id):
@@ -565,38 +623,41 @@ def alert(tag=None, data=None, minion=None, **kwargs):  # pylint: disable=unused
         log.warning("ipmp.alert: ignoring event %r: %s", str(tag)[:200], exc)
         return {"result": False, "comment": "rejected: {}".format(exc)}
     key = _key(sender, group)
-    win_id, opened = _open_or_fold(key, event, received)
+    win_id, opened = _open_or_fold(key, event, received, _stamp(data, received))
     if not opened:
         return {"result": True, "folded": win_id}
 
     status, error = _fetch_status(sender, group)
     marked = _mark_reported(key, win_id, status)
-    events, count = marked if marked else ([_brief(event, received)], 1)
+    entries, count = marked if marked else ([{"brief": _brief(event, received), "event": event}], 1)
     record = _record(
-        "alert", sender, group, event, events, status, error, received,
-        id=win_id, count=count, window=_opt("ipmp.alert_window"),
+        "alert", sender, group, entries[0]["event"], [item["brief"] for item in entries],
+        status, error, received, id=win_id, count=count, window=_opt("ipmp.alert_window"),
     )
     delivered = _deliver(record)
     ret = {"result": True, "alert": record, "delivered": delivered}
 
     closed = _close_when_quiet(key, win_id)
-    if closed is None:
+    if closed is None or closed["count"] <= closed["reported_count"]:
         return ret
-    later = closed["events"][closed["reported"]:]
-    if closed["count"] <= closed.get("reported_count", closed["count"]):
-        return ret
+    # Something happened after the alert was written: summarise the window
+    # if it changed the picture (a repair after a failure, another state).
+    reported = set(closed["reported"])
+    entries = _ordered(closed["events"])
+    before = [item["brief"] for item in entries if item["n"] in reported]
+    later = [item["brief"] for item in entries if item["n"] not in reported]
     final, error = _fetch_status(sender, group)
-    directions = set(_direction(ev) for ev in closed["events"][: closed["reported"]])
+    directions = set(_direction(ev) for ev in before)
     changed = any(_direction(ev) not in directions for ev in later)
     if not changed and _shape(final) == closed.get("status"):
         ret["summary"] = None
         return ret
     summary = _record(
-        "summary", sender, group, event, later, final, error, closed["opened"],
+        "summary", sender, group, record["event"], later, final, error, closed["opened"],
         alert=win_id, count=closed["count"],
-        counts=_counts(closed["events"]),
+        counts=_counts([item["brief"] for item in entries]),
         first=_now_iso(closed["opened"]),
-        last=_now_iso(max([closed["opened"]] + [ev["received"] for ev in closed["events"]])),
+        last=_now_iso(max([closed["opened"]] + [item["brief"]["received"] for item in entries])),
     )
     ret["summary"] = summary
     ret["summary_delivered"] = _deliver(summary)

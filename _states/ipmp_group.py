@@ -235,6 +235,23 @@ class _Plan(object):
         return {"old": self.old, "new": self.new, "command": self.command()}
 
 
+def _replaced(entry):
+    """The placeholder in.mpathd leaves on a physical interface whose data
+    address it moved away: 0.0.0.0, NOFAILOVER, down."""
+    flags = _flags(entry)
+    addr = _ip(entry.get("address"))
+    unset = addr is None or ipaddress.ip_address(addr).is_unspecified
+    return unset and "NOFAILOVER" in flags and "UP" not in flags
+
+
+def _standby(plan, flags, want):
+    standby = "STANDBY" in flags
+    if standby != want["standby"]:
+        plan.tokens.append("standby" if want["standby"] else "-standby")
+        plan.change("standby", standby, want["standby"])
+        plan.sets_standby = want["standby"]
+
+
 def _plan(show, group, ifname, family, want):
     """Compare ``show`` with ``want`` for one interface and family."""
     plan = _Plan(ifname, family)
@@ -267,6 +284,11 @@ def _plan(show, group, ifname, family, want):
         plan.leaves_group = current_group
     here = _ip(entry.get("address"))
     present = _scope_addresses(show, group, ifname, family)
+    if _replaced(entry):
+        # in.mpathd failed this interface's data address over and left the
+        # 0.0.0.0 placeholder: only the group and standby are ours to fix.
+        _standby(plan, flags, want)
+        return plan
     if family == "inet" and want["probe"]:
         if here != want["test_ip"]:
             plan.tokens += [want["test"], "netmask", want["netmask"], "broadcast", "+"]
@@ -294,11 +316,7 @@ def _plan(show, group, ifname, family, want):
         if "NOFAILOVER" in flags:
             plan.tokens.append("failover")
             plan.change("failover", False, True)
-    standby = "STANDBY" in flags
-    if standby != want["standby"]:
-        plan.tokens.append("standby" if want["standby"] else "-standby")
-        plan.change("standby", standby, want["standby"])
-        plan.sets_standby = want["standby"]
+    _standby(plan, flags, want)
     if "UP" not in flags:
         plan.tokens.append("up")
         plan.change("up", False, True)

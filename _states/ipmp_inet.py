@@ -54,7 +54,10 @@ def _apply(ret, kind, root, edit):
     """Read the file, edit its text, write it unless test; fill ``ret``."""
     try:
         path = _path(kind, root)
-        old = __utils__["ipmp_files.read"](path)
+        # Several states edit one file: under test=True remember what each
+        # would have written so the next one predicts from that.
+        pending = __context__.setdefault("ipmp_inet.pending", {}) if __opts__["test"] else None
+        old = __utils__["ipmp_files.current"](path, pending)
         if old is None:
             raise SaltInvocationError(
                 "{} does not exist; is ipmp.root ({}) a Solaris root?".format(
@@ -62,7 +65,9 @@ def _apply(ret, kind, root, edit):
                 )
             )
         new = edit(old)
-        changes = __utils__["ipmp_files.manage"](path, new, test=bool(__opts__["test"]))
+        changes = __utils__["ipmp_files.manage"](
+            path, new, test=bool(__opts__["test"]), pending=pending
+        )
     except (SaltInvocationError, ValueError, IOError, OSError) as exc:
         ret["result"] = False
         ret["comment"] = str(exc)

@@ -768,6 +768,9 @@ def run(cmd, args, context=None, cache=False, mutate=False, timeout=DEFAULT_TIME
     result = run_all(cmd, args, context=context, mutate=mutate, timeout=timeout)
     if result["retcode"] != 0:
         raise CommandExecutionError(error_message(result), info=result)
+    if result["stderr"].strip():
+        # e.g. "ifconfig: SIOCSLIFNAME for ip: bge0: already exists", exit 0
+        log.warning("%s: %s", " ".join(result["argv"]), result["stderr"].strip())
     if entries is not None:
         entries[key] = (time.time(), result["stdout"])
     return result["stdout"]

@@ -162,11 +162,15 @@ def diff(old, new, path):
     return "".join(out)
 
 
-def plan_write(path, new):
+def plan_write(path, new, pending=None):
     """What writing ``new`` to ``path`` would change: None if nothing, else a
-    changes dict (``diff`` and, where a link is replaced, ``replaced``)."""
-    symlink = os.path.islink(path)
-    old = read(path)
+    changes dict (``diff`` and, where a link is replaced, ``replaced``).
+
+    ``pending``: see :func:`manage`."""
+    if pending is not None and path in pending:
+        symlink, old = False, pending[path]
+    else:
+        symlink, old = os.path.islink(path), read(path)
     if old == new and not symlink:
         return None
     changes = {}
@@ -177,13 +181,29 @@ def plan_write(path, new):
     return changes
 
 
-def manage(path, new, test=False, new_mode=NEW_FILE_MODE):
+def current(path, pending=None):
+    """Text of ``path`` as this run left it (see :func:`manage`)."""
+    if pending is not None and path in pending:
+        return pending[path]
+    return read(path)
+
+
+def manage(path, new, test=False, new_mode=NEW_FILE_MODE, pending=None):
     """Make ``path`` hold ``new``.  Returns the changes dict (None when the
     file is already right); writes only when ``test`` is false, so the dict
-    is the same in both modes."""
-    changes = plan_write(path, new)
-    if changes is not None and not test:
-        write_atomic(path, new, new_mode)
+    is the same in both modes.
+
+    ``pending`` (a dict kept for the run, e.g. in the state's ``__context__``)
+    records what a test run would have written, so that several states
+    editing one file (hosts entries) predict the same diffs as a real run.
+    """
+    changes = plan_write(path, new, pending if test else None)
+    if changes is not None:
+        if test:
+            if pending is not None:
+                pending[path] = new
+        else:
+            write_atomic(path, new, new_mode)
     return changes
 
 

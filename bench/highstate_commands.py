@@ -99,6 +99,9 @@ def setup(base):
     pillar.mkdir()
     (pillar / "top.sls").write_text(yaml.safe_dump({"base": {"*": ["ipmp"]}}))
     (pillar / "ipmp.sls").write_text(yaml.safe_dump(PILLAR))
+    states = base / "states"
+    states.mkdir()
+    (states / "top.sls").write_text(yaml.safe_dump({"base": {"*": ["ipmp"]}}))
     conf = base / "conf"
     conf.mkdir()
     (base / "root").mkdir()
@@ -106,7 +109,7 @@ def setup(base):
         "id": "bench",
         "file_client": "local",
         "root_dir": str(base / "root"),
-        "file_roots": {"base": [str(REPO / "salt"), str(REPO)]},
+        "file_roots": {"base": [str(states), str(REPO / "salt"), str(REPO)]},
         "file_ignore_regex": [r"^\.venv", r"^\.git(/|$)", r"(^|/)__pycache__(/|$)", r"^\.pytest_cache"],
         "pillar_roots": {"base": [str(pillar)]},
         "grains": {"kernel": "SunOS", "kernelrelease": "5.10", "os": "Solaris",
@@ -142,7 +145,8 @@ def measure(host, conf, label):
     ran = argv_log(host)[mark:]
     reads = [a for a in ran if is_read(a)]
     writes = [a for a in ran if not is_read(a)]
-    return {"label": label, "seconds": seconds, "reads": reads, "writes": writes, "changed": changed}
+    return {"label": label, "seconds": seconds, "ran": ran, "reads": reads, "writes": writes,
+            "changed": changed}
 
 
 def main():
@@ -168,8 +172,8 @@ def main():
     for run in runs:
         if opts.verbose or run is runs[-1]:
             print("\n{}: states with changes: {}".format(run["label"], ", ".join(run["changed"]) or "none"))
-            for argv in run["reads"] + run["writes"]:
-                print("  " + " ".join(argv))
+            for argv in run["ran"]:
+                print("  {} {}".format("read  " if is_read(argv) else "CHANGE", " ".join(argv)))
     second = runs[-1]
     ok = not second["writes"] and len(second["reads"]) <= 2 and not second["changed"]
     print("\ntarget (second run: 0 mutating, <= 2 read, no changes): {}".format("met" if ok else "NOT MET"))

@@ -123,6 +123,10 @@ def run(keep=False):
         with Step("starting salt-master and 3 salt-minions on 127.0.0.1"):
             fleet.start()
             fleet.wait_for_minions()
+        with Step("salt-run saltutil.sync_all: the ipmp runner onto the master"):
+            rc, out = fleet.salt_run("saltutil.sync_all")
+            if rc:
+                raise RuntimeError(out)
         with Step("highstate from pillar.example (ipmp0: bge0 + standby bge2, link-based; "
                   "ipmp1: e1000g0 + standby e1000g1, probe-based, IPv4 and IPv6)"):
             _highstate(fleet)

@@ -4,7 +4,6 @@ Kept free of ``socket``/``ipaddress`` so the stand-in commands start fast, and
 because Solaris semantics differ from Python's (inet_addr() accepts ``0x``
 and short forms, inet_ntop() never compresses a single zero word).
 """
-import hashlib
 import os
 
 BAD_ADDR = -2   # ifconfig's defs.h values for in_getprefixlen()
@@ -260,6 +259,7 @@ def netmask_lookup(host_dir, addr):
 
 def make_mac(hostname, nic):
     """Deterministic Sun-OUI MAC (00:14:4f:xx:xx:xx) from host and NIC names."""
+    import hashlib
     digest = hashlib.sha1(("%s/%s" % (hostname, nic)).encode()).digest()
     return "00:14:4f:%02x:%02x:%02x" % (digest[0], digest[1], digest[2])
 

@@ -24,7 +24,6 @@ STRERROR = {
 FAMS = ("inet", "inet6")
 LOOPBACK = "lo0"
 MAX_IPIFS = 256          # ip_addrs_per_if default
-MOVABLE_EXCLUDE = F.NOFAILOVER
 
 
 class KErr(Exception):
@@ -403,7 +402,7 @@ def set_group(st, phys, fam, group):
     pi = st["phyints"][phys]
     if not group_of(st, phys):
         pi["flags"] &= ~(F.INACTIVE | F.FAILED)
-    elif group and pi["flags"] & F.STANDBY and not pi["flags"] & F.FAILED and not has_data(st, phys):
+    elif group and pi["flags"] & F.STANDBY and not pi["flags"] & F.FAILED:
         pi["flags"] |= F.INACTIVE
 
 
@@ -472,7 +471,10 @@ def failover(st, src, dst):
             del sil["ipifs"][str(lun)]
             if lun == 0:
                 sil["ipifs"]["0"] = replacement(fam)
-            dil["ipifs"][str(_free_lun(dil))] = ip
+            if ip["orig"] == dpi["index"]:
+                _return_home(dil, ip)
+            else:
+                dil["ipifs"][str(_free_lun(dil))] = ip
             moved += 1
     if moved and dpi["flags"] & F.INACTIVE:
         dpi["flags"] &= ~F.INACTIVE

@@ -32,7 +32,9 @@ SOLARIS_GRAINS = {
 def _salt_logging_to_pytest():
     """Salt buffers log records until its logging is set up and prints them at
     exit (to an already closed stderr under pytest); hand them to pytest now."""
-    salt._logging.shutdown_temp_handler()
+    shutdown = getattr(salt._logging, "shutdown_temp_handler", None)
+    if shutdown is not None:
+        shutdown()
 
 
 class Loaded:

@@ -18,7 +18,8 @@ import textwrap
 import pytest
 from salt.exceptions import CommandExecutionError, SaltInvocationError
 
-FIXTURE = pathlib.Path(__file__).parent / "fixtures" / "ifconfig-a.three-groups.txt"
+FIXTURES = pathlib.Path(__file__).parent / "fixtures"
+FIXTURE = FIXTURES / "ifconfig-a.three-groups.txt"
 
 EXPECTED = {
     "ipmp0": {
@@ -86,8 +87,7 @@ class Fake:
         return [json.loads(line) for line in log.read_text().splitlines()]
 
 
-@pytest.fixture
-def fake(tmp_path, monkeypatch):
+def _fake(tmp_path, monkeypatch, fixture):
     directory = tmp_path / "fakebin"
     directory.mkdir()
     _tool(
@@ -98,11 +98,16 @@ def fake(tmp_path, monkeypatch):
             sys.stdout.write(open({!r}).read())
         else:
             sys.exit("ifconfig: unexpected arguments")
-        """.format(str(FIXTURE)),
+        """.format(str(fixture)),
     )
     _tool(directory, "if_mpadm", "")
     monkeypatch.setenv("PATH", str(directory))
     return Fake(directory)
+
+
+@pytest.fixture
+def fake(tmp_path, monkeypatch):
+    return _fake(tmp_path, monkeypatch, FIXTURE)
 
 
 @pytest.fixture
@@ -152,7 +157,7 @@ def test_show_filters_by_interface(canned):
 @pytest.mark.parametrize(
     "interface, message",
     [
-        ("nge0", "last working interface of IPMP group ipmp2"),
+        ("nge0", "no other interface of IPMP group ipmp2 is working"),
         ("bge1", "already offline"),
         ("nge1", "not in an IPMP group"),
         ("bge7", "not plumbed"),
@@ -188,3 +193,22 @@ def test_offline_online_validate_first(canned, fake, function, bad):
     with pytest.raises(SaltInvocationError):
         canned[function](bad)
     assert fake.commands() == []
+
+
+def test_illumos_ipmp_interface_holds_addresses_but_is_no_member(loaders, tmp_path, monkeypatch):
+    # Solaris 11 / illumos: data addresses live on ipmp0 (flag IPMP)
+    _fake(tmp_path, monkeypatch, FIXTURES / "ifconfig-a.illumos-ipmp.txt")
+    mods = loaders(None, grains={"kernel": "SunOS", "kernelrelease": "5.11", "os": "OmniOS",
+                                 "os_family": "Solaris"})
+    assert mods["ipmp.status"]() == {
+        "grp0": {
+            "state": "ok",
+            "failure_detection": "probe",
+            "interfaces": {
+                "net0": {"state": "active", "test_address": "10.1.0.11"},
+                "net1": {"state": "standby", "test_address": "10.1.0.12"},
+            },
+            "addresses": ["10.1.0.10", "10.1.0.20"],
+        }
+    }
+    assert mods["ipmp.groups"]() == {"grp0": ["net0", "net1"]}

@@ -38,6 +38,28 @@ def test_host_written_to_real_file_link_kept(states, host):
     assert host.commands() == []
 
 
+def test_several_entries_in_one_test_run_predict_the_real_diffs(loaders, host):
+    def run(test):
+        loaded = loaders(host, test=test, states_dirs=[str(REPO / "_states")])
+        states = salt.loader.states(
+            loaded.opts, loaded.modules, loaded.utils, salt.loader.serializers(loaded.opts),
+            context=loaded.context,
+        )
+        return [
+            states["ipmp_inet.host"]("myhost", "192.168.10.10"),
+            states["ipmp_inet.host"]("web", "192.168.20.10"),
+            states["ipmp_inet.netmask"]("192.168.10.0", "255.255.255.0"),
+            states["ipmp_inet.netmask"]("192.168.20.0", "255.255.255.0"),
+        ]
+
+    before = host.path("etc/inet/hosts").read_text()
+    predicted = run(test=True)
+    assert host.path("etc/inet/hosts").read_text() == before
+    real = run(test=False)
+    assert [r["changes"] for r in real] == [p["changes"] for p in predicted]
+    assert [p["result"] for p in predicted] == [None] * 4
+
+
 def test_host_moves_name_and_reports_diff(states, host):
     hosts = host.path("etc/inet/hosts")
     hosts.write_text(hosts.read_text() + "192.168.10.9\tmyhost\n")

@@ -65,8 +65,8 @@ def test_change_rewrites_value_keeps_comments_and_signals(run, mpathd, host):
     assert ret["changes"]["FAILURE_DETECTION_TIME"] == {"old": 10000, "new": 5000}
     after = mpathd.read_text()
     assert "FAILURE_DETECTION_TIME=5000\n" in after
-    assert [l for l in before.splitlines() if "FAILURE_DETECTION_TIME=" not in l] == [
-        l for l in after.splitlines() if "FAILURE_DETECTION_TIME=" not in l
+    assert [ln for ln in before.splitlines() if "FAILURE_DETECTION_TIME=" not in ln] == [
+        ln for ln in after.splitlines() if "FAILURE_DETECTION_TIME=" not in ln
     ]
     assert pkills(host, mark) == [["pkill", "-HUP", "-x", "in.mpathd"]]
     assert "SIGHUP" in ret["comment"]

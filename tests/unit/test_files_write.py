@@ -115,3 +115,17 @@ def test_diff_marks_missing_final_newline(files):
 def test_read_missing_file_is_none(files, tmp_path):
     assert files.read(str(tmp_path / "nope")) is None
     assert files.describe(str(tmp_path / "nope")) == "missing"
+
+
+def test_pending_makes_successive_test_edits_predict_like_real_ones(files, tmp_path):
+    target = tmp_path / "hosts"
+    target.write_text("127.0.0.1 localhost\n")
+    pending = {}
+    first = files.manage(str(target), "127.0.0.1 localhost\na\n", test=True, pending=pending)
+    text = files.current(str(target), pending)
+    assert text == "127.0.0.1 localhost\na\n" and target.read_text() == "127.0.0.1 localhost\n"
+    second = files.manage(str(target), text + "b\n", test=True, pending=pending)
+    assert " a\n+b\n" in second["diff"]
+    real1 = files.manage(str(target), "127.0.0.1 localhost\na\n")
+    real2 = files.manage(str(target), files.current(str(target)) + "b\n")
+    assert (real1, real2) == (first, second)
