@@ -469,7 +469,8 @@ def _fire(tag, record):
         with salt.utils.event.get_master_event(
             __opts__, __opts__["sock_dir"], listen=False
         ) as bus:
-            bus.fire_event(record, tag)
+            # fire_event adds _stamp to the dict it is given: hand it a copy.
+            bus.fire_event(copy.deepcopy(record), tag)
     except Exception as exc:  # pylint: disable=broad-except
         log.error("ipmp: cannot fire %s: %s", tag, exc)
 

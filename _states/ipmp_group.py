@@ -48,8 +48,9 @@ def __virtual__():
     if __grains__.get("kernel") != "SunOS":
         return (
             False,
-            "The ipmp_group state only runs on Solaris (SunOS); this minion runs "
-            "{}".format(__grains__.get("kernel")),
+            "The ipmp_group state only runs on Solaris (SunOS); this minion runs {}".format(
+                __grains__.get("kernel")
+            ),
         )
     return __virtualname__
 
@@ -84,7 +85,9 @@ class _Resolver(object):
 
     def _file(self):
         if self._text is None:
-            path = __utils__["ipmp_cmd.root_path"](self.root, __utils__["ipmp_files.relpath"]("hosts"))
+            path = __utils__["ipmp_cmd.root_path"](
+                self.root, __utils__["ipmp_files.relpath"]("hosts")
+            )
             self._text = __utils__["ipmp_files.read"](path) or ""
         return self._text
 
@@ -105,14 +108,18 @@ class _Resolver(object):
                 return norm
         if self.root in (None, "", "/"):
             try:
-                infos = socket.getaddrinfo(value, None, socket.AF_INET if version == 4 else socket.AF_INET6)
+                infos = socket.getaddrinfo(
+                    value, None, socket.AF_INET if version == 4 else socket.AF_INET6
+                )
                 if infos:
                     return _ip(infos[0][4][0])
             except (socket.error, UnicodeError):
                 pass
         raise SaltInvocationError(
             "cannot resolve {} to an IPv{} address (not in ipmp:hosts nor in "
-            "{}/etc/inet/hosts)".format(value, version, "" if self.root in (None, "/") else self.root)
+            "{}/etc/inet/hosts)".format(
+                value, version, "" if self.root in (None, "/") else self.root
+            )
         )
 
 
@@ -323,9 +330,22 @@ def _plan(show, group, ifname, family, want):
     logical_data = want["probe"] or family == "inet6"
     if logical_data and want["address_ip"] and want["address_ip"] not in present:
         if family == "inet":
-            plan.tokens += ["addif", want["address"], "netmask", want["netmask"], "broadcast", "+", "failover", "up"]
+            plan.tokens += [
+                "addif",
+                want["address"],
+                "netmask",
+                want["netmask"],
+                "broadcast",
+                "+",
+                "failover",
+                "up",
+            ]
         else:
-            plan.tokens += ["addif", want["address"] if "/" in want["address"] else want["address"] + "/64", "up"]
+            plan.tokens += [
+                "addif",
+                want["address"] if "/" in want["address"] else want["address"] + "/64",
+                "up",
+            ]
         plan.change("address", None, want["address"])
     return plan
 
@@ -341,13 +361,20 @@ def _guard(show, group, plan):
         checks.append((group, "mark {} standby".format(plan.ifname), _carries_data))
     if plan.leaves_group:
         checks.append(
-            (plan.leaves_group, "move {} from group {} to {}".format(plan.ifname, plan.leaves_group, group), _working)
+            (
+                plan.leaves_group,
+                "move {} from group {} to {}".format(plan.ifname, plan.leaves_group, group),
+                _working,
+            )
         )
     for victim, action, usable in checks:
         others = [p for p in _members(show, victim, plan.family) if p != plan.ifname]
         if any(usable(show[p][plan.family]) for p in others):
             continue
-        state = ", ".join("{}: {}".format(p, _condition(show[p][plan.family])) for p in others) or "no other interface"
+        state = (
+            ", ".join("{}: {}".format(p, _condition(show[p][plan.family])) for p in others)
+            or "no other interface"
+        )
         return (
             "Refusing to {}: it is the last working interface of group {} "
             "({}). Nothing further was changed; repair the group and run the "
@@ -361,9 +388,21 @@ def _simulate(show, group, plan, want):
     show = copy.deepcopy(show)
     entry = show.setdefault(plan.ifname, {}).get(plan.family)
     if entry is None:
-        entry = {"flags": ["UP", "BROADCAST", "RUNNING", "MULTICAST", "IPv4" if plan.family == "inet" else "IPv6"]}
+        entry = {
+            "flags": [
+                "UP",
+                "BROADCAST",
+                "RUNNING",
+                "MULTICAST",
+                "IPv4" if plan.family == "inet" else "IPv6",
+            ]
+        }
         show[plan.ifname][plan.family] = entry
-    flags = [f for f in entry.get("flags", []) if f not in ("STANDBY", "INACTIVE", "NOFAILOVER", "DEPRECATED")]
+    flags = [
+        f
+        for f in entry.get("flags", [])
+        if f not in ("STANDBY", "INACTIVE", "NOFAILOVER", "DEPRECATED")
+    ]
     if "UP" not in flags:
         flags.insert(0, "UP")
     if want["probe"] and (plan.family == "inet6" or want["test"]):
@@ -379,15 +418,40 @@ def _simulate(show, group, plan, want):
         entry["address"] = want["test_ip"]
     elif not logical_data and want["address_ip"]:
         entry["address"] = want["address_ip"]
-    if logical_data and want["address_ip"] and want["address_ip"] not in _scope_addresses(show, group, plan.ifname, plan.family):
+    if (
+        logical_data
+        and want["address_ip"]
+        and want["address_ip"] not in _scope_addresses(show, group, plan.ifname, plan.family)
+    ):
         unit = 1
-        while "{}:{}".format(plan.ifname, unit) in show and plan.family in show["{}:{}".format(plan.ifname, unit)]:
+        while (
+            "{}:{}".format(plan.ifname, unit) in show
+            and plan.family in show["{}:{}".format(plan.ifname, unit)]
+        ):
             unit += 1
         show.setdefault("{}:{}".format(plan.ifname, unit), {})[plan.family] = {
             "flags": ["UP", "RUNNING"],
             "address": want["address_ip"],
         }
     return show
+
+
+def _missing_nics(names):
+    """A refusal naming the NICs to plumb that the host does not have
+    (``dladm show-link``), or None.  Read only when something must be
+    plumbed, so a converged host pays nothing for it."""
+    if not names:
+        return None
+    try:
+        links = __salt__["dladm.show_link"]()
+    except (KeyError, CommandExecutionError):
+        return None  # no dladm answer: let ifconfig plumb report it
+    absent = [n for n in names if n not in links]
+    if not absent:
+        return None
+    return "{} {} not exist on this host (not in dladm show-link: {}); nothing was changed".format(
+        ", ".join(absent), "does" if len(absent) == 1 else "do", ", ".join(sorted(links)) or "none"
+    )
 
 
 # --------------------------------------------------------------------------
@@ -426,7 +490,11 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
         if hosts is not None and not isinstance(hosts, dict):
             raise SaltInvocationError("hosts must be a mapping of host name to address(es)")
         if not group["live"]:
-            ret["comment"] = "Live changes are off for group {} (live: False); only files are managed".format(name)
+            ret["comment"] = (
+                "Live changes are off for group {} (live: False); only files are managed".format(
+                    name
+                )
+            )
             return ret
         if root is None:
             root = __salt__["config.get"]("ipmp.root", "/")
@@ -454,26 +522,60 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
         ret["comment"] = "Cannot read the interfaces: {}".format(exc)
         return ret
     first = dict(((i, f), _plan(show, name, i, f, w)) for i, f, w in wanted)
-    # Additions first, steps that take an interface away from a group last.
-    wanted.sort(key=lambda x: (bool(first[(x[0], x[1])].sets_standby or first[(x[0], x[1])].leaves_group), x[1], x[0]))
+    to_plumb = sorted(set(i for (i, _), p in first.items() if p.tokens[:1] == ["plumb"]))
+    missing = _missing_nics(to_plumb)
+    if missing:
+        ret["result"] = False
+        ret["comment"] = missing
+        return ret
+
+    def takes_away(item):
+        plan = first[(item[0], item[1])]
+        return bool(plan.sets_standby or plan.leaves_group)
+
+    # Additions first, steps that take an interface away from a group last;
+    # IPv4 before IPv6, then by name.
+    wanted.sort(key=lambda item: (takes_away(item), item[1], item[0]))
+    ok, problem = _converge(name, wanted, show, test, ret["changes"])
+    done = ", ".join(sorted(ret["changes"]))
     comments = []
+    if done:
+        comments.append(
+            "Interfaces {} in group {}: {}".format(
+                "that would be changed" if test else "changed", name, done
+            )
+        )
+    elif ok:
+        comments.append("Group {} is as declared".format(name))
+    if problem:
+        comments.append(problem)
+    if skipped:
+        comments.append("Skipped (live: False): {}".format(", ".join(skipped)))
+    ret["comment"] = "\n".join(comments)
+    if not ok:
+        ret["result"] = False
+    elif test and done:
+        ret["result"] = None
+    return ret
+
+
+def _converge(name, wanted, show, test, changes):
+    """Apply (or, under test, simulate) the plans one interface and family at
+    a time, each planned from a fresh read.  Fills ``changes``; returns
+    (ok, problem text)."""
     for ifname, family, want in wanted:
         if not test:
             try:
                 show = __salt__["ifconfig.show"]()
             except CommandExecutionError as exc:
-                ret["result"] = False
-                comments.append("Cannot read the interfaces: {}".format(exc))
-                break
+                return False, "Cannot read the interfaces: {}".format(exc)
         plan = _plan(show, name, ifname, family, want)
         if not plan.tokens:
             continue
         refusal = _guard(show, name, plan)
         if refusal:
-            ret["result"] = False
-            comments.append(refusal)
-            break
-        ret["changes"].setdefault(ifname, {})[family] = plan.changes()
+            return False, refusal
+        changes.setdefault(ifname, {})[family] = plan.changes()
         if test:
             show = _simulate(show, name, plan, want)
             continue
@@ -481,31 +583,13 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
             __salt__["ifconfig.configure"](ifname, plan.tokens, family)
             after = __salt__["ifconfig.show"]()
         except (CommandExecutionError, SaltInvocationError) as exc:
-            ret["result"] = False
-            ret["changes"][ifname][family]["error"] = str(exc)
-            comments.append("{} failed: {}. Nothing further was changed.".format(plan.command(), exc))
-            break
+            changes[ifname][family]["error"] = str(exc)
+            return False, "{} failed: {}. Nothing further was changed.".format(plan.command(), exc)
         left = _plan(after, name, ifname, family, want)
         if left.tokens:
-            ret["result"] = False
-            comments.append(
+            return False, (
                 "After {}, {} ({}) still differs: {}. Nothing further was changed.".format(
                     plan.command(), ifname, family, left.changes()["new"]
                 )
             )
-            break
-    done = sorted(ret["changes"])
-    if test and ret["result"] and done:
-        ret["result"] = None
-        comments.insert(0, "Interfaces that would be changed in group {}: {}".format(name, ", ".join(done)))
-    elif ret["result"] and done:
-        comments.insert(0, "Interfaces changed in group {}: {}".format(name, ", ".join(done)))
-    elif ret["result"]:
-        comments.insert(0, "Group {} is as declared".format(name))
-    elif done:
-        comments.insert(0, "Interfaces {} in group {}: {}".format(
-            "that would be changed" if test else "changed", name, ", ".join(done)))
-    if skipped:
-        comments.append("Skipped (live: False): {}".format(", ".join(skipped)))
-    ret["comment"] = "\n".join(comments)
-    return ret
+    return True, None

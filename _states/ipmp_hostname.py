@@ -28,6 +28,8 @@ alternate boot environment).
         - standby: true
 """
 
+import ipaddress
+
 from salt.exceptions import SaltInvocationError
 
 __virtualname__ = "ipmp_hostname"
@@ -37,8 +39,9 @@ def __virtual__():
     if __grains__.get("kernel") != "SunOS":
         return (
             False,
-            "The ipmp_hostname state only runs on Solaris (SunOS); this minion runs "
-            "{}".format(__grains__.get("kernel")),
+            "The ipmp_hostname state only runs on Solaris (SunOS); this minion runs {}".format(
+                __grains__.get("kernel")
+            ),
         )
     return __virtualname__
 
@@ -54,26 +57,34 @@ def _path(root, rel):
 
 
 def _validate(name, family, address, netmask, broadcast, group, test_address, extra):
+    """Check every argument with the command layer's validators; return the
+    extra tokens as a list.  Raises SaltInvocationError."""
     cmd = "ipmp_cmd."
     __utils__[cmd + "interface"](name, False)
-    if family not in ("inet", "inet6"):
-        raise SaltInvocationError("family must be 'inet' or 'inet6', not {!r}".format(family))
+    __utils__[cmd + "family"](family)
     if group is not None:
         __utils__[cmd + "group"](group)
     if address is not None:
-        if family == "inet6" and ":" in str(address):
-            __utils__[cmd + "address"](address, "inet6")
+        if family == "inet":
+            __utils__[cmd + "host"](address, "inet")
         else:
-            __utils__[cmd + "host"](address)
+            __utils__[cmd + "host_prefix"](address, "inet6")
     if test_address is not None and test_address is not True:
         if family == "inet":
-            __utils__[cmd + "host"](test_address)
+            __utils__[cmd + "host"](test_address, "inet")
         else:
             __utils__[cmd + "address"](test_address, "inet6")
-    if netmask != "+":
-        __utils__[cmd + "netmask"](netmask)
-    if broadcast != "+":
-        __utils__[cmd + "address"](broadcast, "inet")
+            if not ipaddress.ip_address(test_address.split("/", 1)[0]).is_link_local:
+                raise SaltInvocationError(
+                    "IPv6 test address {} is not link-local; in.mpathd only accepts "
+                    "link-local test addresses".format(test_address)
+                )
+    if family == "inet6" and (netmask != "+" or broadcast != "+"):
+        raise SaltInvocationError(
+            "netmask and broadcast are IPv4 only; give IPv6 addresses a /prefix"
+        )
+    __utils__[cmd + "netmask"](netmask)
+    __utils__[cmd + "broadcast"](broadcast)
     try:
         return __utils__["ipmp_files.check_tokens"](extra)
     except ValueError as exc:

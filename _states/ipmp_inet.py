@@ -38,8 +38,9 @@ def __virtual__():
     if __grains__.get("kernel") != "SunOS":
         return (
             False,
-            "The ipmp_inet state only runs on Solaris (SunOS); this minion runs "
-            "{}".format(__grains__.get("kernel")),
+            "The ipmp_inet state only runs on Solaris (SunOS); this minion runs {}".format(
+                __grains__.get("kernel")
+            ),
         )
     return __virtualname__
 
@@ -141,5 +142,8 @@ def netmask(name, mask, root=None):
         ret["comment"] = "Invalid arguments for netmask {}: {}".format(name, exc)
         return ret
     return _apply(
-        ret, "netmasks", root, lambda text: __utils__["ipmp_files.edit_netmasks"](text, network, mask)
+        ret,
+        "netmasks",
+        root,
+        lambda text: __utils__["ipmp_files.edit_netmasks"](text, network, mask),
     )

@@ -34,8 +34,9 @@ def __virtual__():
     if __grains__.get("kernel") != "SunOS":
         return (
             False,
-            "The ipmp_mpathd state only runs on Solaris (SunOS); this minion runs "
-            "{}".format(__grains__.get("kernel")),
+            "The ipmp_mpathd state only runs on Solaris (SunOS); this minion runs {}".format(
+                __grains__.get("kernel")
+            ),
         )
     return __virtualname__
 

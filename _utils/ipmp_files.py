@@ -106,16 +106,12 @@ def write_atomic(path, text, new_mode=NEW_FILE_MODE):
     """
     directory = os.path.dirname(path) or "."
     if not os.path.isdir(directory):
-        raise FileError(
-            "cannot write {}: directory {} does not exist".format(path, directory)
-        )
+        raise FileError("cannot write {}: directory {} does not exist".format(path, directory))
     try:
         old = os.stat(path)  # follows a link: keep what it pointed to
     except OSError:
         old = None
-    fd, tmp = tempfile.mkstemp(
-        prefix=".{}.".format(os.path.basename(path)), dir=directory
-    )
+    fd, tmp = tempfile.mkstemp(prefix=".{}.".format(os.path.basename(path)), dir=directory)
     try:
         try:
             os.write(fd, text.encode("utf-8", "surrogateescape"))
@@ -225,8 +221,9 @@ def check_tokens(tokens, what="extra"):
         token = str(token)
         if not _TOKEN_RE.match(token):
             raise ValueError(
-                "{}: {!r} is not an ifconfig token (letters, digits and "
-                "_ . : / + - only)".format(what, token)
+                "{}: {!r} is not an ifconfig token (letters, digits and _ . : / + - only)".format(
+                    what, token
+                )
             )
         out.append(token)
     return out
@@ -335,15 +332,17 @@ def mpathd_value(key, value):
     if key == "FAILURE_DETECTION_TIME":
         if isinstance(value, bool):
             raise ValueError(
-                "failure_detection_time must be a whole number of milliseconds, "
-                "not {!r}".format(value)
+                "failure_detection_time must be a whole number of milliseconds, not {!r}".format(
+                    value
+                )
             )
         if isinstance(value, str) and re.match(r"^\s*\d+\s*$", value):
             value = int(value)
         if not isinstance(value, int):
             raise ValueError(
-                "failure_detection_time must be a whole number of milliseconds, "
-                "not {!r}".format(value)
+                "failure_detection_time must be a whole number of milliseconds, not {!r}".format(
+                    value
+                )
             )
         if value < MIN_FAILURE_DETECTION_TIME:
             raise ValueError(
@@ -364,9 +363,7 @@ def mpathd_value(key, value):
             value = value.strip().lower() == "yes"
         if not isinstance(value, bool):
             raise ValueError(
-                "{} must be true or false (written as yes/no), not {!r}".format(
-                    key.lower(), value
-                )
+                "{} must be true or false (written as yes/no), not {!r}".format(key.lower(), value)
             )
         return "yes" if value else "no"
     raise ValueError("unknown mpathd tunable {!r}".format(key))
@@ -417,7 +414,7 @@ def edit_mpathd(text, settings):
     out = []
     for line in lines:
         bare = line.rstrip("\r\n")
-        ending = line[len(bare):]
+        ending = line[len(bare) :]
         key = _mpathd_key_of(bare, strict=True) or _mpathd_key_of(bare, strict=False)
         if key in wanted:
             seen.add(key)
@@ -479,7 +476,7 @@ def edit_hosts(text, name, addresses):
     present = set()
     for line in lines:
         bare = line.rstrip("\r\n")
-        ending = line[len(bare):] or "\n"
+        ending = line[len(bare) :] or "\n"
         body, comment = _split_comment(bare)
         fields = body.split()
         if len(fields) < 1 or bare.lstrip().startswith("#"):
@@ -519,7 +516,7 @@ def edit_netmasks(text, network, mask):
     found = False
     for line in lines:
         bare = line.rstrip("\r\n")
-        ending = line[len(bare):] or "\n"
+        ending = line[len(bare) :] or "\n"
         body, comment = _split_comment(bare)
         fields = body.split()
         if len(fields) >= 2 and _same_ip(fields[0], network):
@@ -567,9 +564,7 @@ def check_network(network, mask):
         if str(iface.netmask) != str(mask):
             raise ValueError(mask)
     except ValueError:
-        raise ValueError(
-            "netmasks: {!r} is not a contiguous dotted-quad netmask".format(mask)
-        )
+        raise ValueError("netmasks: {!r} is not a contiguous dotted-quad netmask".format(mask))
     if int(net) & ~int(iface.netmask) & 0xFFFFFFFF:
         raise ValueError(
             "netmasks: {} has host bits set under {} (network {})".format(

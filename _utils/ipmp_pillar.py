@@ -311,7 +311,9 @@ def _interface(problems, path, name, data, group_live, probe):
         "test_address": _host_or_ip(
             problems, path + ["test_address"], iface.get("test_address"), "inet"
         ),
-        "test_address6": _test_address6(problems, path + ["test_address6"], iface.get("test_address6")),
+        "test_address6": _test_address6(
+            problems, path + ["test_address6"], iface.get("test_address6")
+        ),
         "standby": _bool(problems, path + ["standby"], iface.get("standby"), False),
         "live": _bool(problems, path + ["live"], iface.get("live"), group_live),
         "netmask": "+",
@@ -327,7 +329,9 @@ def _interface(problems, path, name, data, group_live, probe):
         else:
             out["netmask"] = netmask
     if iface.get("extra") is not None:
-        extra = problems.check(path + ["extra"], _sibling("ipmp_files").check_tokens, iface["extra"])
+        extra = problems.check(
+            path + ["extra"], _sibling("ipmp_files").check_tokens, iface["extra"]
+        )
         out["extra"] = extra or []
     has6 = bool(out["address6"] or out["test_address6"])
     ipv6 = iface.get("ipv6")
@@ -363,9 +367,7 @@ def problems_at(problems, path):
 
 
 def _group_hint(key, value):
-    if isinstance(value, dict) and (
-        "interfaces" in value or "failure_detection" in value
-    ):
+    if isinstance(value, dict) and ("interfaces" in value or "failure_detection" in value):
         return "; groups go under ipmp:groups"
     return None
 
@@ -402,11 +404,15 @@ def validate_group(name, data, live=True, path=None, owners=None, problems=None)
         if detection not in DETECTION:
             problems.add(
                 path + ["failure_detection"],
-                "must be link or probe, not {!r}{}".format(detection, _suggest(detection, DETECTION)),
+                "must be link or probe, not {!r}{}".format(
+                    detection, _suggest(detection, DETECTION)
+                ),
             )
             detection = "link"
         group_live = _bool(problems, path + ["live"], group.get("live"), live)
-        interfaces = _mapping(problems, path + ["interfaces"], group.get("interfaces"), "interfaces")
+        interfaces = _mapping(
+            problems, path + ["interfaces"], group.get("interfaces"), "interfaces"
+        )
         out = {"failure_detection": detection, "live": group_live, "interfaces": {}}
         if interfaces is not None and not interfaces:
             problems.add(path + ["interfaces"], "missing: a group needs at least one interface")
@@ -427,7 +433,9 @@ def validate_group(name, data, live=True, path=None, owners=None, problems=None)
                 )
                 continue
             owners[ifname] = name
-            iface = _interface(problems, ipath, ifname, interfaces[ifname], group_live, detection == "probe")
+            iface = _interface(
+                problems, ipath, ifname, interfaces[ifname], group_live, detection == "probe"
+            )
             if iface is not None:
                 out["interfaces"][ifname] = iface
         members = out["interfaces"]
@@ -495,9 +503,7 @@ def validate(data):
     groups = _mapping(problems, ["ipmp", "groups"], data.get("groups"), "groups")
     owners = {}
     for name in sorted(groups or {}, key=str):
-        group = validate_group(
-            name, groups[name], live=live, owners=owners, problems=problems
-        )
+        group = validate_group(name, groups[name], live=live, owners=owners, problems=problems)
         if group is not None:
             out["groups"][name] = group
     _raise(problems)

@@ -28,6 +28,7 @@ Run from the checkout: ``.venv/bin/python bench/alert_latency.py``
 """
 
 import argparse
+import calendar
 import getpass
 import json
 import os
@@ -138,7 +139,7 @@ class Rig:
             "id": "bench-master", "root_dir": str(root), "user": self.user,
             "interface": "127.0.0.1", "ret_port": self.ret_port, "publish_port": self.pub_port,
             "auto_accept": True, "log_file": str(root / "master.log"),
-            "log_level_logfile": "debug",
+            "log_level_logfile": "info",
             "file_roots": {"base": [str(self.dir / "bench_root"), str(REPO / "salt"), str(REPO)]},
             "file_ignore_regex": IGNORE,
             "runner_dirs": [str(self.dir / "bench_runners")],
@@ -160,7 +161,7 @@ class Rig:
         conf = {
             "id": minion_id, "root_dir": str(root), "user": self.user,
             "master": "127.0.0.1", "master_port": self.ret_port,
-            "log_file": str(root / "minion.log"), "log_level_logfile": "debug",
+            "log_file": str(root / "minion.log"), "log_level_logfile": "info",
             "grains": SOLARIS10_GRAINS, "ipmp.root": str(host), "loop_interval": 1,
         }
         if minion_id == "bench-engine":
@@ -280,20 +281,41 @@ def settle(path, quiet):
         time.sleep(0.05)
 
 
+def iso_epoch(text):
+    """'2026-01-05T10:22:01.123Z' (the runner's format) -> epoch seconds."""
+    stamp, _, frac = text.rstrip("Z").partition(".")
+    return calendar.timegm(time.strptime(stamp, "%Y-%m-%dT%H:%M:%S")) + float("0." + (frac or "0"))
+
+
+def first_alert_split(out_file, offset, t_line):
+    """For the ipmp pipeline: (line -> runner start, runner start -> alert written)."""
+    with open(str(out_file)) as handle:
+        handle.seek(offset)
+        for line in handle:
+            record = json.loads(line)
+            if record.get("kind") == "alert" and record.get("minion") != "bench-log":
+                return iso_epoch(record["received"]) - t_line, \
+                    iso_epoch(record["time"]) - iso_epoch(record["received"])
+    return None
+
+
 def trial(rig, minion_id, out_file):
     host = rig.hosts[minion_id]
     messages = host / "var" / "adm" / "messages"
+    offset = out_file.stat().st_size if out_file.exists() else 0
     proc = subprocess.Popen([sys.executable, "-m", "lab", "link", str(host), "bge0", "down"],
                             cwd=str(REPO), env=dict(os.environ, PYTHONPATH=str(REPO)))
     grown = watch([messages, out_file], out_file, timeout=15)
     proc.wait()
-    latency = None
+    latency = split = None
     if messages in grown and out_file in grown:
         latency = grown[out_file] - grown[messages]
+        if out_file == rig.alerts:
+            split = first_alert_split(out_file, offset, grown[messages])
     lab("link", host, "bge0", "up")
     settle(out_file, quiet=2.5)
     time.sleep(random.uniform(0, 1))
-    return latency
+    return latency, split
 
 
 def summary(values):
@@ -325,15 +347,20 @@ def main(argv=None):
         rig.up()
         order = list(rig.minions)
         samples = {m: [] for m in order}
+        splits = {m: [] for m in order}
         for index in range(args.failovers):
             for minion_id in order:
                 out = rig.baseline if minion_id == "bench-log" else rig.alerts
-                latency = trial(rig, minion_id, out)
+                latency, split = trial(rig, minion_id, out)
                 samples[minion_id].append(latency)
+                if split:
+                    splits[minion_id].append(split)
                 if not args.json:
-                    print("{:>3} {:<13} {}".format(
+                    print("{:>3} {:<13} {}{}".format(
                         index + 1, minion_id,
-                        "{:.3f}s".format(latency) if latency is not None else "LOST"),
+                        "{:.3f}s".format(latency) if latency is not None else "LOST",
+                        "  (to runner {:.3f}s, status+write {:.3f}s)".format(*split)
+                        if split else ""),
                         flush=True)
         labels = {"bench-engine": "ipmp engine", "bench-beacon": "ipmp beacon",
                   "bench-log": "salt log beacon (baseline)"}
@@ -341,6 +368,11 @@ def main(argv=None):
             results[labels[minion_id]] = summary(samples[minion_id])
             results[labels[minion_id]]["samples_s"] = [
                 round(v, 3) if v is not None else None for v in samples[minion_id]]
+            if splits[minion_id]:
+                results[labels[minion_id]]["median_to_runner_s"] = round(
+                    statistics.median(a for a, _ in splits[minion_id]), 3)
+                results[labels[minion_id]]["median_status_and_write_s"] = round(
+                    statistics.median(b for _, b in splits[minion_id]), 3)
     finally:
         rig.stop_all()
         if args.keep:
@@ -357,6 +389,11 @@ def main(argv=None):
         print("{:<28}{:>8}{:>8}{:>8}{:>8}".format(
             label, res.get("median_s", "-"), res.get("worst_s", "-"), res.get("best_s", "-"),
             res["lost"]))
+    for label, res in results.items():
+        if "median_to_runner_s" in res:
+            print("{}: median {}s from the log line to the runner, {}s fetching the status "
+                  "and writing".format(label, res["median_to_runner_s"],
+                                       res["median_status_and_write_s"]))
     base = results.get("salt log beacon (baseline)", {}).get("median_s")
     ours = results.get("ipmp engine", {}).get("median_s")
     if base and ours:

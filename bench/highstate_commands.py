@@ -72,7 +72,9 @@ def is_read(argv):
     """True for commands that change nothing on the host."""
     name, args = os.path.basename(argv[0]), argv[1:]
     if name == "ifconfig":
-        return bool(args) and (set(args) <= READ_IFCONFIG or (len(args) <= 2 and set(args[1:]) <= {"inet", "inet6"}))
+        return bool(args) and (
+            set(args) <= READ_IFCONFIG or (len(args) <= 2 and set(args[1:]) <= {"inet", "inet6"})
+        )
     if name == "dladm":
         return bool(args) and args[0].startswith("show-")
     return False
@@ -80,9 +82,16 @@ def is_read(argv):
 
 def lab(*args):
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-    subprocess.run([sys.executable, "-m", "lab"] + [str(a) for a in args], cwd=str(REPO), env=env,
-                   check=True, stdout=subprocess.PIPE)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(REPO)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
+    )
+    subprocess.run(
+        [sys.executable, "-m", "lab"] + [str(a) for a in args],
+        cwd=str(REPO),
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+    )
 
 
 def argv_log(host):
@@ -110,10 +119,20 @@ def setup(base):
         "file_client": "local",
         "root_dir": str(base / "root"),
         "file_roots": {"base": [str(states), str(REPO / "salt"), str(REPO)]},
-        "file_ignore_regex": [r"^\.venv", r"^\.git(/|$)", r"(^|/)__pycache__(/|$)", r"^\.pytest_cache"],
+        "file_ignore_regex": [
+            r"^\.venv",
+            r"^\.git(/|$)",
+            r"(^|/)__pycache__(/|$)",
+            r"^\.pytest_cache",
+        ],
         "pillar_roots": {"base": [str(pillar)]},
-        "grains": {"kernel": "SunOS", "kernelrelease": "5.10", "os": "Solaris",
-                   "os_family": "Solaris", "osrelease": "5.10"},
+        "grains": {
+            "kernel": "SunOS",
+            "kernelrelease": "5.10",
+            "os": "Solaris",
+            "os_family": "Solaris",
+            "osrelease": "5.10",
+        },
         "ipmp.root": str(host),
         "log_level_logfile": "warning",
     }
@@ -127,13 +146,28 @@ def highstate(host, conf):
     salt_call = pathlib.Path(sys.executable).parent / "salt-call"
     started = time.monotonic()
     proc = subprocess.run(
-        [str(salt_call), "--local", "--config-dir", str(conf), "--out", "json", "--retcode-passthrough",
-         "-l", "quiet", "state.highstate"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+        [
+            str(salt_call),
+            "--local",
+            "--config-dir",
+            str(conf),
+            "--out",
+            "json",
+            "--retcode-passthrough",
+            "-l",
+            "quiet",
+            "state.highstate",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        universal_newlines=True,
     )
     seconds = time.monotonic() - started
     if proc.returncode != 0:
-        raise SystemExit("highstate failed ({}):\n{}\n{}".format(proc.returncode, proc.stdout, proc.stderr))
+        raise SystemExit(
+            "highstate failed ({}):\n{}\n{}".format(proc.returncode, proc.stdout, proc.stderr)
+        )
     result = json.loads(proc.stdout)["local"]
     changed = sorted(v["__id__"] for v in result.values() if v.get("changes"))
     return seconds, changed
@@ -145,8 +179,14 @@ def measure(host, conf, label):
     ran = argv_log(host)[mark:]
     reads = [a for a in ran if is_read(a)]
     writes = [a for a in ran if not is_read(a)]
-    return {"label": label, "seconds": seconds, "ran": ran, "reads": reads, "writes": writes,
-            "changed": changed}
+    return {
+        "label": label,
+        "seconds": seconds,
+        "ran": ran,
+        "reads": reads,
+        "writes": writes,
+        "changed": changed,
+    }
 
 
 def main():
@@ -158,25 +198,41 @@ def main():
     base.mkdir(parents=True, exist_ok=True)
     try:
         host, conf = setup(base)
-        runs = [measure(host, conf, "first highstate (fresh host)"),
-                measure(host, conf, "second highstate (converged)")]
+        runs = [
+            measure(host, conf, "first highstate (fresh host)"),
+            measure(host, conf, "second highstate (converged)"),
+        ]
     finally:
         if not opts.keep:
             shutil.rmtree(str(base), ignore_errors=True)
     print("2 groups x 3 NICs (ipmp0 link-based, ipmp1 probe-based with test addresses)")
     print("{:<32} {:>6} {:>9} {:>6} {:>8}".format("run", "read", "mutating", "total", "seconds"))
     for run in runs:
-        print("{:<32} {:>6} {:>9} {:>6} {:>8.1f}".format(
-            run["label"], len(run["reads"]), len(run["writes"]),
-            len(run["reads"]) + len(run["writes"]), run["seconds"]))
+        print(
+            "{:<32} {:>6} {:>9} {:>6} {:>8.1f}".format(
+                run["label"],
+                len(run["reads"]),
+                len(run["writes"]),
+                len(run["reads"]) + len(run["writes"]),
+                run["seconds"],
+            )
+        )
     for run in runs:
         if opts.verbose or run is runs[-1]:
-            print("\n{}: states with changes: {}".format(run["label"], ", ".join(run["changed"]) or "none"))
+            print(
+                "\n{}: states with changes: {}".format(
+                    run["label"], ", ".join(run["changed"]) or "none"
+                )
+            )
             for argv in run["ran"]:
                 print("  {} {}".format("read  " if is_read(argv) else "CHANGE", " ".join(argv)))
     second = runs[-1]
     ok = not second["writes"] and len(second["reads"]) <= 2 and not second["changed"]
-    print("\ntarget (second run: 0 mutating, <= 2 read, no changes): {}".format("met" if ok else "NOT MET"))
+    print(
+        "\ntarget (second run: 0 mutating, <= 2 read, no changes): {}".format(
+            "met" if ok else "NOT MET"
+        )
+    )
     return 0 if ok else 1
 
 

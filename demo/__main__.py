@@ -93,19 +93,22 @@ def _size(fleet, minion):
 def _show_alert(alert):
     if alert is None:
         raise RuntimeError("no alert arrived within the time limit")
-    event = alert.get("event") or {}
-    status = alert.get("status") or {}
-    say("          ALERT {} {}/{}: {} {}{} -> group {}".format(
-        alert.get("severity", ""), alert.get("minion"), alert.get("group"),
-        event.get("event"), event.get("interface", ""),
-        " to " + event["to"] if event.get("to") else "",
-        status.get("state", "?")))
+    group = alert.get("group")
+    status = (alert.get("status") or {}).get(group) or {}
+    members = ", ".join("{} {}".format(name, info.get("state"))
+                        for name, info in sorted((status.get("interfaces") or {}).items()))
+    say("          ALERT [{}] {} {}/{}: {}".format(
+        alert.get("severity", ""), alert.get("kind", "alert"), alert.get("minion"), group,
+        "; ".join("{} {}{}".format(e.get("event"), e.get("interface", ""),
+                                   " to " + e["to"] if e.get("to") else "")
+                  for e in alert.get("events") or [alert.get("event") or {}])))
+    say("          group {} is {} ({})".format(group, status.get("state", "unknown"), members))
 
 
 def _wait_alert(fleet, minion, kinds, since, began):
     alert = fleet.wait_for_alert(
         lambda a: a.get("minion") == minion
-        and (a.get("event") or {}).get("event") in kinds,
+        and any(e.get("event") in kinds for e in a.get("events") or []),
         since=since, timeout=30)
     if alert is not None:
         say("          alert written {:.2f}s after the command".format(time.time() - began))
@@ -163,6 +166,7 @@ def run(keep=False):
             fleet.lab("link", fleet.host(minion), "bge0", "down")
             _new_lines(fleet, minion, offset)
             _wait_alert(fleet, minion, {"link_down", "failure", "failover"}, since, began)
+        time.sleep(2)  # longer than the alert window, so the repair gets an alert of its own
         with Step("cable plugged back in: bge0 of {}".format(minion)):
             since, offset, began = len(fleet.alerts()), _size(fleet, minion), time.time()
             fleet.lab("link", fleet.host(minion), "bge0", "up")

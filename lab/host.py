@@ -4,7 +4,6 @@ Only lo0 is plumbed, as on any freshly booted Solaris host; the NICs exist
 with their cables plugged in.  The /etc files are the ones Solaris ships
 (OpenSolaris 2006 sources, SCCS keywords expanded).
 """
-import json
 import os
 import re
 import shutil
@@ -235,8 +234,3 @@ def create(root, hostname=None, nics=("bge0", "bge1", "bge2"), legacy=(), force=
                SCRIPT.format(python=sys.executable, tool=tool, checkout=checkout, host=host.root),
                0o755)
     return host
-
-
-def describe(host):
-    with open(host.state_file) as handle:
-        return json.load(handle)

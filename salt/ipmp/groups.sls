@@ -63,4 +63,9 @@ ipmp-group-{{ group_name }}:
       - ipmp_mpathd: ipmp-mpathd
 {%-     endif %}
 {%-   endif %}
+{%- else %}
+
+ipmp-no-groups:
+  test.nop:
+    - name: no IPMP group declared in pillar ipmp:groups
 {%- endfor %}

@@ -80,7 +80,7 @@ def present(loaders, host):
 
 
 def mutating(commands):
-    return [c for c in commands if c != ["ifconfig", "-a"]]
+    return [c for c in commands if c != ["ifconfig", "-a"] and c != ["dladm", "show-link", "-p"]]
 
 
 def flags(host, name, family="inet"):
@@ -103,6 +103,7 @@ def test_fresh_link_group_matches_manual_procedure(present, host, lab_host_facto
     assert ret["result"] is True, ret
     assert host.commands() == [
         ["ifconfig", "-a"],
+        ["dladm", "show-link", "-p"],  # only because something is to be plumbed
         ["ifconfig", "bge0", "inet", "plumb", "myhost", "netmask", "+", "broadcast", "+",
          "group", "ipmp0", "up"],
         ["ifconfig", "-a"],
@@ -311,8 +312,23 @@ def test_hosts_argument_resolves_before_the_hosts_file_has_the_name(present, hos
     assert ret["changes"]["bge0"]["inet"]["new"]["address"] == "newhost"
 
 
+def test_missing_nic_refused_before_anything_runs(present, host):
+    for test in (True, False):
+        mark = len(host.commands())
+        ret = present("ipmp0", {"bge0": {"address": "myhost"}, "bge7": {}}, test=test)
+        assert ret["result"] is False and ret["changes"] == {}
+        assert "bge7 does not exist on this host" in ret["comment"]
+        assert host.commands(since=mark) == [["ifconfig", "-a"], ["dladm", "show-link", "-p"]]
+
+
 def test_ifconfig_error_stops_with_its_message(present, host):
-    ret = present("ipmp0", {"bge7": {"address": "myhost"}})
+    """``ghost`` resolves through the state's hosts argument but not on the
+    host, so ifconfig itself fails on bge1; bge2 is not touched."""
+    interfaces = {"bge0": {"address": "myhost"}, "bge1": {"address": "ghost"}, "bge2": {"standby": True}}
+    ret = present("ipmp0", interfaces, hosts={"ghost": "192.168.10.77"})
     assert ret["result"] is False
-    assert "ifconfig bge7 inet plumb" in ret["comment"]
+    assert "ifconfig bge1 inet plumb ghost" in ret["comment"]
     assert "Nothing further was changed" in ret["comment"]
+    assert sorted(ret["changes"]) == ["bge0", "bge1"]
+    assert "error" in ret["changes"]["bge1"]["inet"]
+    assert [c[1] for c in mutating(host.commands())] == ["bge0", "bge1"]

@@ -100,6 +100,10 @@ def test_ipv6_file(states, root):
         {"name": "bge0", "group": "g", "extra": ["up;reboot"]},
         {"name": "bge0", "group": "g", "family": "inet4"},
         {"name": "bge0", "group": "g", "family": "inet6", "test_address": "2001:db8::1x"},
+        {"name": "bge0", "group": "g", "family": "inet6", "test_address": "2001:db8::1"},
+        {"name": "bge0", "group": "g", "address": "2001:db8::1"},
+        {"name": "bge0", "group": "g", "family": "inet6", "address": "10.0.0.1"},
+        {"name": "bge0", "group": "g", "family": "inet6", "netmask": "255.255.255.0"},
     ],
 )
 def test_bad_arguments_fail_before_writing(states, root, kwargs):

@@ -42,6 +42,11 @@ SOLARIS10_GRAINS = {
     "osfullname": "Solaris",
 }
 
+# Level of the daemon log records forwarded into pytest's captured logs (shown
+# for failing tests).  Each daemon's full debug log stays in its log file under
+# the session's temporary directory (<root_dir>/<daemon id>/logs/).
+FORWARDED_LOG_LEVEL = "info"
+
 # The checkout directories whose files Salt syncs to minions and the master.
 SYNCED_DIRS = ("_modules", "_states", "_utils", "_beacons", "_runners", "_engines")
 
@@ -83,6 +88,7 @@ def salt_master_factory(salt_factories, tmp_path_factory):
             "file_ignore_regex": [r"(^|/)__pycache__(/|$)"],
             "reactor": [],
             "ipmp.alert_log": str(tmp / "alerts.jsonl"),
+            "pytest-master": {"log": {"level": FORWARDED_LOG_LEVEL}},
         }
         if overrides:
             salt.utils.dictupdate.update(config, overrides, merge_lists=False)
@@ -322,6 +328,7 @@ def lab_minion(salt_master, salt_cli, salt_key_cli, lab_host_factory, pillar_tre
                 "grains": dict(SOLARIS10_GRAINS),
                 "ipmp.root": str(host.root),
                 "hosts.file": str(host.path("etc/inet/hosts")),
+                "pytest-minion": {"log": {"level": FORWARDED_LOG_LEVEL}},
             }
             if overrides:
                 salt.utils.dictupdate.update(config, overrides, merge_lists=False)

@@ -2,6 +2,9 @@
 
 import pytest
 
+# Pure file and text work: nothing here touches Salt.
+pytestmark = pytest.mark.salt_independent
+
 HOSTS = """#
 # Internet host table
 #

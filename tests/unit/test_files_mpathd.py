@@ -6,6 +6,9 @@ the way in.mpathd's defread() does.
 
 import pytest
 
+# Pure file and text work: nothing here touches Salt.
+pytestmark = pytest.mark.salt_independent
+
 DEFAULT = """#
 # Time taken by mpathd to detect a NIC failure in ms. The minimum time
 # that can be specified is 100 ms.

@@ -5,6 +5,9 @@ import stat
 
 import pytest
 
+# Pure file and text work: nothing here touches Salt.
+pytestmark = pytest.mark.salt_independent
+
 
 @pytest.fixture(scope="module")
 def files(load_util):

@@ -1,0 +1,134 @@
+"""The ipmp formula (salt/ipmp) rendered and applied by a masterless
+``salt-call --local`` (no daemons) on a lab host: what it declares for
+pillar.example, an empty pillar, ``live: false`` and an invalid pillar."""
+
+import json
+import pathlib
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+NICS = ("bge0", "bge1", "bge2", "e1000g0", "e1000g1")
+
+
+def example():
+    with open(str(REPO / "pillar.example" / "ipmp.sls")) as handle:
+        return yaml.safe_load(handle)
+
+
+@pytest.fixture
+def minion(tmp_path, lab_host_factory):
+    """``minion(pillar, *args)`` -> (returncode, parsed JSON or text) of
+    ``salt-call --local ARGS`` with ``pillar`` as the minion's pillar."""
+    host = lab_host_factory("fsol", nics=NICS)
+    states = tmp_path / "states"
+    pillar_dir = tmp_path / "pillar"
+    conf = tmp_path / "conf"
+    for path in (states, pillar_dir, conf, tmp_path / "root"):
+        path.mkdir()
+    (states / "top.sls").write_text("base:\n  '*':\n    - ipmp\n")
+    (pillar_dir / "top.sls").write_text("base:\n  '*':\n    - data\n")
+    (conf / "minion").write_text(yaml.safe_dump({
+        "id": "fsol",
+        "file_client": "local",
+        "root_dir": str(tmp_path / "root"),
+        "file_roots": {"base": [str(states), str(REPO / "salt"), str(REPO)]},
+        "file_ignore_regex": [r"^\.venv", r"^\.git(/|$)", r"(^|/)__pycache__(/|$)", r"^\.pytest_cache"],
+        "pillar_roots": {"base": [str(pillar_dir)]},
+        "grains": {"kernel": "SunOS", "kernelrelease": "5.10", "os": "Solaris", "os_family": "Solaris"},
+        "ipmp.root": str(host.root),
+    }))
+    salt_call = str(pathlib.Path(sys.executable).parent / "salt-call")
+
+    def call(pillar, *args):
+        (pillar_dir / "data.sls").write_text(yaml.safe_dump(pillar or {}))
+        proc = subprocess.run(
+            [salt_call, "--local", "--config-dir", str(conf), "--out", "json", "-l", "quiet",
+             "--retcode-passthrough"] + list(args),
+            env=host.environ(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            universal_newlines=True, timeout=300,
+        )
+        try:
+            data = json.loads(proc.stdout)["local"]
+        except ValueError:
+            data = proc.stdout + proc.stderr
+        return proc.returncode, data
+
+    # state.apply (unlike highstate) does not sync custom modules by itself
+    rc, data = call({}, "saltutil.sync_all")
+    assert rc == 0, data
+    assert host.commands() == []
+    call.host = host
+    return call
+
+
+def by_id(data):
+    return {v["__id__"]: v for v in data.values()}
+
+
+def test_pillar_example_declares_every_state_in_order(minion):
+    rc, data = minion(example(), "state.show_sls", "ipmp")
+    assert rc == 0, data
+    states = {sid: body for sid, body in data.items()}
+    assert sorted(states) == sorted([
+        "ipmp-host-myhost", "ipmp-host-web", "ipmp-host-web-e1000g0", "ipmp-host-web-e1000g1",
+        "ipmp-netmask-192.168.10.0", "ipmp-netmask-192.168.20.0", "ipmp-mpathd",
+        "ipmp-hostname-bge0", "ipmp-hostname-bge2", "ipmp-hostname-e1000g0",
+        "ipmp-hostname-e1000g1", "ipmp-hostname6-e1000g0", "ipmp-hostname6-e1000g1",
+        "ipmp-group-ipmp0", "ipmp-group-ipmp1",
+    ])
+    group = states["ipmp-group-ipmp0"]
+    args = {}
+    for item in group["ipmp_group"]:
+        if isinstance(item, dict):
+            args.update(item)
+    assert args["interfaces"]["bge2"]["standby"] is True
+    assert args["hosts"]["myhost"] == ["192.168.10.10"]
+    required = [list(r.items())[0] for r in args["require"]]
+    assert ("ipmp_mpathd", "ipmp-mpathd") in required
+    assert ("ipmp_inet", "ipmp-host-myhost") in required
+    assert minion.host.commands() == []  # rendering runs no command
+
+
+def test_empty_pillar_runs_nothing_and_succeeds(minion):
+    rc, data = minion({}, "state.apply", "ipmp")
+    assert rc == 0, data
+    assert sorted(by_id(data)) == ["ipmp-no-groups"]
+    assert minion.host.commands() == []
+
+
+def test_live_false_writes_files_only(minion):
+    pillar = example()
+    pillar["ipmp"]["live"] = False
+    rc, data = minion(pillar, "state.apply", "ipmp")
+    assert rc == 0, data
+    host = minion.host
+    assert host.path("etc/hostname.bge0").read_text() == "myhost netmask + broadcast + group ipmp0 up\n"
+    assert "live: False" in by_id(data)["ipmp-group-ipmp0"]["comment"]
+    assert [c for c in host.commands() if c[0] != "pkill"] == []
+    # At the next boot the boot script feeds the files to ifconfig
+    # (ifconfig.apply_hostname_file does the same, one-line rule included);
+    # the live state then finds nothing left to do.
+    for name, family in (("bge0", "inet"), ("bge2", "inet"), ("e1000g0", "inet"),
+                         ("e1000g1", "inet"), ("e1000g0", "inet6"), ("e1000g1", "inet6")):
+        rc, data = minion(pillar, "ifconfig.apply_hostname_file", name, "family=" + family)
+        assert rc == 0, data
+    rc, data = minion(example(), "state.apply", "ipmp", "test=True")
+    assert rc == 0, data
+    for sid in ("ipmp-group-ipmp0", "ipmp-group-ipmp1"):
+        assert by_id(data)[sid]["result"] is True, by_id(data)[sid]
+        assert by_id(data)[sid]["changes"] == {}
+
+
+def test_invalid_pillar_fails_render_naming_the_key(minion):
+    pillar = example()
+    pillar["ipmp"]["groups"]["ipmp1"]["interfaces"]["bge2"] = {}
+    rc, data = minion(pillar, "state.apply", "ipmp")
+    assert rc != 0
+    text = json.dumps(data)
+    assert "ipmp:groups:ipmp1:interfaces:bge2: bge2 is already in group ipmp0" in text
+    assert minion.host.commands() == []
+    assert not minion.host.path("etc/hostname.bge0").exists()
