@@ -49,6 +49,8 @@ $(STAMP): requirements/dev.txt
 # Salt 3006 LTS: salt itself has no wheel and declares looser requirements than
 # the pinned set, so everything is installed pinned and without resolution.
 $(STAMP_3006): requirements/salt-3006.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
+	  { echo "$(PYTHON) is $$($(PYTHON) --version 2>&1); requirements/salt-3006.txt is pinned for Python 3.11 (set PYTHON=...)"; exit 1; }
 	@$(PY_3006) -c '' 2>/dev/null || { echo "== creating $(VENV_3006)"; rm -rf $(VENV_3006); $(PYTHON) -m venv $(VENV_3006); }
 	@echo "== installing requirements/salt-3006.txt into $(VENV_3006)"
 	$(PY_3006) -m pip install $(PIP_FLAGS) --no-deps -r requirements/salt-3006.txt

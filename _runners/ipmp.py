@@ -21,24 +21,27 @@ When the window ends, a ``summary`` alert follows only if something changed
 after the alert was written (a repair after the failure, a different group
 state). Window state lives in the master's cache directory.
 
-Event data from minions is untrusted. The minion is the one Salt names as
-the sender (the event envelope's ``id``, which must match the tag); names
-are validated with the project's validators; nothing from an event is ever
-used in a command line, a target expression or a template; the status call
-targets exactly one, accepted, minion id as a list.
+Event data from minions is untrusted. The minion acted on is the sender
+Salt recorded: the ``id`` of the envelope of an engine event (set by the
+master from the minion's authenticated request), or the ``id`` Salt's beacon
+framework puts in a beacon event; it must match the minion named in the tag
+and have an accepted key. Group and interface names are checked with the
+project's validators; nothing from an event is used in a command line, a
+target expression or a template; the status request targets exactly that
+one minion id, as a list.
 
 Master configuration keys:
 
-============================  =========  ===========================================
-key                           default    meaning
-============================  =========  ===========================================
-``ipmp.alert_log``            unset      JSON-lines file, one alert per line
-``ipmp.alert_webhook``        unset      http(s) URL each alert is POSTed to as JSON
-``ipmp.alert_webhook_timeout`` 5         seconds
-``ipmp.alert_window``         2          seconds of quiet that end a fold window
-``ipmp.alert_window_max``     60         seconds a fold window stays open at most
-``ipmp.alert_status_timeout`` 10         seconds to wait for the minion's status
-============================  =========  ===========================================
+==============================  =======  =========================================
+key                             default  meaning
+==============================  =======  =========================================
+``ipmp.alert_log``              unset    JSON-lines file, one alert per line
+``ipmp.alert_webhook``          unset    http(s) URL each alert is POSTed to as JSON
+``ipmp.alert_webhook_timeout``  5        seconds
+``ipmp.alert_window``           2        seconds of quiet that end a fold window
+``ipmp.alert_window_max``       60       seconds a fold window stays open at most
+``ipmp.alert_status_timeout``   10       seconds to wait for the minion's status
+==============================  =======  =========================================
 """
 
 import copy
@@ -46,6 +49,7 @@ import datetime
 import errno
 import json
 import logging
+import math
 import os
 import re
 import sys
@@ -65,10 +69,7 @@ try:
 except ImportError:  # pragma: no cover - masters run on POSIX
     fcntl = None
 
-try:
-    from urllib.request import Request, urlopen
-except ImportError:  # pragma: no cover
-    Request = urlopen = None
+from urllib.request import Request, urlopen
 
 log = logging.getLogger(__name__)
 
@@ -150,17 +151,17 @@ def _valid_minion(minion_id):
 def _clean(event):
     """A bounded copy of the event dict: scalar values, short strings."""
     out = {}
-    for key in sorted(event)[: MAX_KEYS * 2]:
+    for key in sorted(k for k in event if isinstance(k, str)):
         if len(out) >= MAX_KEYS:
             break
-        if not isinstance(key, str) or not KEY_RE.match(key) or key in ("id", "_stamp"):
+        if not KEY_RE.match(key) or key in ("id", "_stamp"):
             continue
         val = event[key]
         if isinstance(val, str):
             out[key] = val[:MAX_STR]
         elif isinstance(val, bool) or val is None:
             out[key] = val
-        elif isinstance(val, (int, float)):
+        elif isinstance(val, int) or (isinstance(val, float) and math.isfinite(val)):
             out[key] = val
     return out
 
@@ -524,6 +525,11 @@ def _open_or_fold(key, event, received, stamp):
     stale = _opt("ipmp.alert_status_timeout") + 30
     with _Locked():
         state = _load()
+        for other in [k for k, w in state["windows"].items() if k != key]:
+            if received > state["windows"][other]["deadline"] + stale:
+                # Its owner died (master restart): nobody will close it.
+                log.warning("ipmp: dropping an alert window nobody closed: %s", other)
+                del state["windows"][other]
         win = state["windows"].get(key)
         if win is not None:
             alive = received <= win["deadline"] + stale

@@ -141,6 +141,9 @@ class Follower(object):
 
         if self._old:
             lines.extend(self._drain_old())
+            if self.more:
+                # Old lines first: the new file waits for the next poll.
+                return lines
 
         cur = self._cur
         if cur is not None and st is not None and (st.st_dev, st.st_ino) != (
@@ -149,10 +152,17 @@ class Follower(object):
         ):
             # Rotated: finish the old file now, keep it a moment for late
             # writers, then follow the new one from its first byte.
-            lines.extend(self._read(cur, os.fstat(cur.fh.fileno()), final=False))
-            cur.until = time.time() + self.rotate_grace
-            self._old.append(cur)
+            final = self.rotate_grace <= 0
+            st_old = os.fstat(cur.fh.fileno())
+            lines.extend(self._read(cur, st_old, final=final))
+            if final and cur.offset >= st_old.st_size:
+                cur.close()
+            else:
+                cur.until = time.time() + self.rotate_grace
+                self._old.append(cur)
             self._cur = cur = None
+            if self.more:
+                return lines
         if cur is None:
             if st is None:
                 return lines
@@ -347,6 +357,9 @@ class Follower(object):
         keep = []
         now = time.time()
         for old in self._old:
+            if self.more:
+                keep.append(old)
+                continue
             st = os.fstat(old.fh.fileno())
             final = old.until is None or now >= old.until
             if final or (st.st_size, getattr(st, "st_mtime_ns", st.st_mtime)) != old.seen:
@@ -376,7 +389,8 @@ class Follower(object):
             data = _read_at(opened.fh, 0, min(size, self.max_bytes))
         else:
             data = data[len(opened.sig):]
-        if opened.offset + len(data) < size:
+        at_eof = opened.offset + len(data) >= size
+        if not at_eof:
             self.more = True
             opened.seen = (-1, -1)
         lines = []
@@ -387,7 +401,7 @@ class Follower(object):
             pos = nl + 1
             nl = data.find(b"\n", pos)
         rest = data[pos:]
-        if rest and (final or len(rest) >= self.max_line):
+        if rest and ((final and at_eof) or len(rest) >= self.max_line):
             # A writer that never finishes its line, or the end of a file that
             # will not grow again: hand the fragment on.
             lines.append(rest)

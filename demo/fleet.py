@@ -88,6 +88,11 @@ class Fleet:
             with open(os.path.join(pillar_root, name), "w") as fh:
                 fh.write(text)
         _write_yaml(os.path.join(state_root, "top.sls"), {"base": {"*": ["ipmp"]}})
+        # The checkout's _modules/, _states/ ... are served through links, so
+        # that the fileserver never walks the checkout's virtualenvs.
+        for name in sorted(os.listdir(REPO)):
+            if name.startswith("_") and os.path.isdir(os.path.join(REPO, name)):
+                os.symlink(os.path.join(REPO, name), os.path.join(state_root, name))
         return {
             "id": "demo-master",
             "user": self.user,
@@ -102,7 +107,7 @@ class Fleet:
             "publish_port": self.publish_port,
             "ret_port": self.ret_port,
             "auto_accept": True,
-            "file_roots": {"base": [os.path.join(REPO, "salt"), REPO, state_root]},
+            "file_roots": {"base": [os.path.join(REPO, "salt"), state_root]},
             "pillar_roots": {"base": [pillar_root]},
             "reactor": [{"salt/beacon/*/ipmp/*": [
                 "salt://reactor/ipmp/ipmp_alert.sls"]}],

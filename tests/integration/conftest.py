@@ -13,6 +13,8 @@ overrides ``salt_master`` at module scope::
     def salt_master(salt_master_factory):
         master = salt_master_factory("reactor-master", overrides={"reactor": [...]})
         with master.started():
+            # master-side custom runners/utils, as the session master does
+            master.salt_run_cli(timeout=120).run("saltutil.sync_all")
             yield master
 
 and every fixture below (``lab_minion``, ``salt_cli``, ...) then uses that master.

@@ -10,6 +10,7 @@ import http.server
 import json
 import os
 import subprocess
+import sys
 import threading
 import time
 
@@ -321,3 +322,32 @@ def test_formula_is_a_no_op_when_not_enabled(beacon_minion, pillar):
     ret = beacon_minion.salt("state.show_sls", "ipmp.events")
     assert ret.returncode == 0, ret
     assert ret.data == {}
+
+
+# ------------------------------------------------------------------- report
+def test_report_one_line_per_group(engine_minion, bystander, salt_run_cli, salt_master):
+    engine_minion.host.link("bge1", "down")
+    try:
+        ret = salt_run_cli.run("ipmp.report")  # salt-factories asks for --out=json
+        assert ret.returncode == 0, ret
+        rows = {(row["minion"], row["group"]): row for row in ret.data}
+        row = rows[("sol1", "ipmp0")]
+        assert row["state"] == "degraded"
+        assert row["failed"] == ["bge1"]
+        assert row["active"] == ["bge0", "bge2"]
+        assert row["standby"] == []
+        assert row["last_event"].endswith("failover bge1 -> bge2")
+        assert rows[("sol2", "ipmp0")]["state"] == "ok"
+        assert rows[("sol2", "ipmp0")]["standby"] == ["bge2"]
+        # Without --out, salt-run prints an aligned table.
+        proc = subprocess.run(
+            [os.path.join(os.path.dirname(sys.executable), "salt-run"),
+             "-c", str(salt_master.config_dir), "ipmp.report", "tgt=sol1"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=120,
+        )
+        assert proc.returncode == 0, proc
+        lines = proc.stdout.splitlines()
+        assert lines[0].split()[:3] == ["MINION", "GROUP", "STATE"], proc.stdout
+        assert lines[1].split()[:6] == ["sol1", "ipmp0", "degraded", "bge0,bge2", "-", "bge1"]
+    finally:
+        engine_minion.host.link("bge1", "up")

@@ -272,11 +272,15 @@ def test_engine_envelope_is_accepted(master):
 
 
 def test_event_fields_are_bounded(master):
-    data = event("failure", interface="bge0", message="x" * 100000, nested={"a": 1}, **{"bad key": 1})
+    data = event("failure", interface="bge0", message="x" * 100000, nested={"a": 1},
+                 ratio=float("nan"), pid=123, **{"bad key": 1})
+    data[7] = "integer key"
     master.alert(data)
     stored = master.alerts()[0]["event"]
     assert len(stored["message"]) == 4096
-    assert "nested" not in stored and "bad key" not in stored
+    assert stored["pid"] == 123
+    assert "nested" not in stored and "bad key" not in stored and "ratio" not in stored
+    assert "7" not in stored
 
 
 # --------------------------------------------------------------- rejections
@@ -497,3 +501,20 @@ def test_reactor_drops_what_does_not_fit(tag, data):
     reactor.tag = tag
     reactor.data = data
     assert reactor.run() == {}
+
+
+def test_windows_left_by_a_dead_owner_are_dropped(master):
+    """A master restart in the middle of a window leaves it in the cache; it must not
+    swallow the next event of that group, nor stay in the state file forever."""
+    mod = master.mod
+    old = time.time() - 3600
+    state = {"windows": {}}
+    for key in (mod._key("sol1", "ipmp0"), mod._key("sol2", "ipmp9")):
+        state["windows"][key] = {"id": "dead", "opened": old, "deadline": old + 2, "count": 1,
+                                 "events": [], "reported": [], "reported_count": 1, "status": None}
+    with mod._Locked():
+        mod._save(state)
+    ret = master.alert(event("failure", interface="bge0"))
+    assert "alert" in ret
+    assert len(master.alerts()) == 1
+    assert mod._load()["windows"] == {}

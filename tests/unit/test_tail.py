@@ -252,3 +252,38 @@ def test_state_path_is_per_consumer_and_file(tail, tmp_path):
     c = tail.state_path(str(tmp_path), "beacon-ipmp", "/a/var/adm/messages")
     assert len({a, b, c}) == 3
     assert a.startswith(os.path.join(str(tmp_path), "ipmp", "tail"))
+
+
+def test_burst_across_rotation_keeps_order(tail, log, tmp_path):
+    fol = make(tail, log, tmp_path, max_bytes=4096, rotate_grace=0)
+    fol.poll()
+    append(log, "".join("old {}\n".format(i) for i in range(2000)))
+    os.rename(str(log), str(log) + ".0")
+    append(log, "".join("new {}\n".format(i) for i in range(2000)))
+    got = []
+    for _ in range(1000):
+        got.extend(fol.poll())
+        if not fol.more and len(got) >= 4000:
+            break
+    assert got == ["old {}".format(i) for i in range(2000)] + ["new {}".format(i) for i in range(2000)]
+
+
+def test_final_fragment_of_rotated_file_is_handed_on(tail, log, tmp_path):
+    fol = make(tail, log, tmp_path, rotate_grace=0)
+    fol.poll()
+    append(log, "complete\nno newline at the end")
+    os.rename(str(log), str(log) + ".0")
+    append(log, "new\n")
+    assert fol.poll() == ["complete", "no newline at the end", "new"]
+    assert fol.poll() == []
+
+
+def test_fragment_of_rotated_file_waits_for_a_late_writer(tail, log, tmp_path):
+    fol = make(tail, log, tmp_path, rotate_grace=60)
+    fol.poll()
+    append(log, "complete\nhalf a li")
+    os.rename(str(log), str(log) + ".0")
+    append(log, "new\n")
+    assert fol.poll() == ["complete", "new"]
+    append(str(log) + ".0", "ne\n")
+    assert fol.poll() == ["half a line"]

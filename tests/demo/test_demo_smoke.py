@@ -1,0 +1,52 @@
+"""
+The README's demo command, run whole: it must converge the lab fleet, show
+the alerts for the forced failover, the failback and the pulled cable, and
+leave no process behind.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+pytestmark = pytest.mark.slow
+
+
+def _salt_processes_under(root):
+    """PIDs of processes whose command line mentions ``root``."""
+    pids = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/{}/cmdline".format(pid), "rb") as fh:
+                cmdline = fh.read().decode("utf-8", "replace")
+        except OSError:
+            continue
+        if root in cmdline:
+            pids.append(int(pid))
+    return pids
+
+
+def test_demo_runs_end_to_end():
+    proc = subprocess.run(
+        [sys.executable, "-m", "demo"], cwd=REPO, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, universal_newlines=True, timeout=600,
+    )
+    out = proc.stdout
+    assert proc.returncode == 0, out
+    root = out.splitlines()[0].rsplit(" under ", 1)[1].strip()
+    # Every step reported success, and the three drills each raised an alert.
+    assert "FAILED" not in out, out
+    assert "Successfully failed over from NIC bge0 to NIC bge2" in out
+    assert "Successfully failed back to NIC bge0" in out
+    assert "The link has gone down on bge0" in out
+    assert out.count("ALERT [") >= 4, out
+    assert "group ipmp0 is degraded (bge0 offline, bge2 active)" in out, out
+    assert "demo finished in" in out
+    # Nothing left running, nothing left on disk.
+    assert _salt_processes_under(root) == []
+    assert not os.path.exists(root)
