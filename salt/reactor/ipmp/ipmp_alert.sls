@@ -9,10 +9,11 @@ Map it in the master config (docs/master-reactor.conf.example)::
         - salt://reactor/ipmp/ipmp_alert.sls
 
 Pure Python on purpose: the event's tag and data reach the runner as
-objects, never as text pasted into YAML, a command line or a target. The
-minion id is read from the tag by a strict pattern and the runner checks it
-again against the sender Salt recorded; anything that does not fit is
-dropped here.
+objects. The usual ``{{ data | json }}`` in a Jinja/YAML reactor would paste
+minion-supplied text into a template and re-parse it; here nothing from the
+event is ever rendered into YAML, a command line or a target. The minion id
+is read from the tag by a strict pattern and the runner checks it again
+against the sender Salt recorded; anything that does not fit is dropped.
 """
 
 import re
