@@ -34,7 +34,6 @@ same events with the same tags; this beacon is bound to the minion's
 
 import logging
 import numbers
-import os
 
 import salt.loader
 
@@ -42,7 +41,6 @@ log = logging.getLogger(__name__)
 
 __virtualname__ = "ipmp"
 
-DEFAULT_MESSAGES = "/var/adm/messages"
 DEFAULT_STATUS_INTERVAL = 10.0
 CONSUMER = "beacon"
 
@@ -138,15 +136,13 @@ def _utils():
 
 
 def _messages_path(conf, utils):
-    name = conf.get("messages") or (
-        __salt__["config.get"]("ipmp.messages", DEFAULT_MESSAGES) or DEFAULT_MESSAGES
+    return utils["ipmp_tail.messages_path"](
+        __salt__["config.get"], utils["ipmp_cmd.root_path"], conf.get("messages")
     )
-    root = __salt__["config.get"]("ipmp.root", "/") or "/"
-    return utils["ipmp_cmd.root_path"](root, name)
 
 
 def _status():
-    return __salt__["ipmp.status"](refresh=True)
+    return _utils()["ipmp_tail.read_status"](__salt__)
 
 
 def _watcher(conf, name):
@@ -162,16 +158,13 @@ def _watcher(conf, name):
         return entry[1]
     if entry is not None:
         entry[1].close()
-    consumer = "{}-{}".format(CONSUMER, name)
-    cachedir = __opts__["cachedir"]
-    state_file = utils["ipmp_tail.state_path"](cachedir, consumer, path)
-    follower = utils["ipmp_tail.follower"](path, state_file=state_file)
-    watcher = utils["ipmp_tail.watcher"](
-        follower,
+    watcher = utils["ipmp_tail.message_watcher"](
+        path,
+        __opts__["cachedir"],
+        "{}-{}".format(CONSUMER, name),
         utils["ipmp_events.parse_line"],
         status=_status,
         status_interval=interval if want_status else None,
-        status_file=os.path.splitext(state_file)[0] + ".status.json",
     )
     watchers[name] = (key, watcher)
     return watcher

@@ -31,7 +31,6 @@ directory.
 """
 
 import logging
-import os
 import time
 
 import salt.utils.event
@@ -40,7 +39,6 @@ log = logging.getLogger(__name__)
 
 __virtualname__ = "ipmp_events"
 
-DEFAULT_MESSAGES = "/var/adm/messages"
 DEFAULT_INTERVAL = 0.05
 DEFAULT_STATUS_INTERVAL = 10.0
 CONSUMER = "engine-ipmp_events"
@@ -66,15 +64,14 @@ def _number(value, what, default):
 
 
 def _messages_path(messages):
-    name = messages or (
-        __salt__["config.get"]("ipmp.messages", DEFAULT_MESSAGES) or DEFAULT_MESSAGES
-    )
-    if not isinstance(name, str) or not name.startswith("/"):
-        raise ValueError(
+    return __utils__["ipmp_tail.messages_path"](
+        __salt__["config.get"],
+        __utils__["ipmp_cmd.root_path"],
+        messages,
+        error=lambda name: ValueError(
             "ipmp_events engine: messages must be an absolute path, not {!r}".format(name)
-        )
-    root = __salt__["config.get"]("ipmp.root", "/") or "/"
-    return __utils__["ipmp_cmd.root_path"](root, name)
+        ),
+    )
 
 
 class _Sender(object):
@@ -113,7 +110,7 @@ class _Sender(object):
 
 
 def _status():
-    return __salt__["ipmp.status"](refresh=True)
+    return __utils__["ipmp_tail.read_status"](__salt__)
 
 
 def start(messages=None, interval=None, status=False, status_interval=None):
@@ -136,14 +133,13 @@ def start(messages=None, interval=None, status=False, status_interval=None):
     if not isinstance(status, bool):
         raise ValueError("ipmp_events engine: status must be true or false")
     path = _messages_path(messages)
-    state_file = __utils__["ipmp_tail.state_path"](__opts__["cachedir"], CONSUMER, path)
-    follower = __utils__["ipmp_tail.follower"](path, state_file=state_file)
-    watcher = __utils__["ipmp_tail.watcher"](
-        follower,
+    watcher = __utils__["ipmp_tail.message_watcher"](
+        path,
+        __opts__["cachedir"],
+        CONSUMER,
         __utils__["ipmp_events.parse_line"],
         status=_status,
         status_interval=status_interval if status else None,
-        status_file=os.path.splitext(state_file)[0] + ".status.json",
     )
     sender = _Sender(__opts__)
     log.info("ipmp_events: following %s every %ss", path, interval)

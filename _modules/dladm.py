@@ -52,6 +52,12 @@ def _read(args, refresh):
     return _cmd("run")("dladm", args, context=__context__, cache=True)
 
 
+def _check_name(name):
+    """Validate an optional link or device name (a physical interface name)."""
+    if name is not None:
+        _cmd("interface")(name, logical=False)
+
+
 def _pick(data, name, what):
     if name is None:
         return data
@@ -89,8 +95,7 @@ def show_link(link=None, refresh=False):
         salt '*' dladm.show_link
         salt '*' dladm.show_link e1000g876000
     """
-    if link is not None:
-        _cmd("interface")(link, logical=False)
+    _check_name(link)
     return _pick(_links(refresh), link, "link")
 
 
@@ -107,8 +112,7 @@ def show_dev(dev=None, refresh=False):
         salt '*' dladm.show_dev
         salt '*' dladm.show_dev bge0
     """
-    if dev is not None:
-        _cmd("interface")(dev, logical=False)
+    _check_name(dev)
     if _solaris10():
         text = _read(["show-dev", "-p"], refresh)
         data = __utils__["ipmp_parse.dladm_show_dev"](text)
@@ -129,8 +133,7 @@ def show_phys(link=None, refresh=False):
         salt '*' dladm.show_phys
         salt '*' dladm.show_phys net0
     """
-    if link is not None:
-        _cmd("interface")(link, logical=False)
+    _check_name(link)
     _cmd("boolean")(refresh, "refresh")
     if _solaris10():
         raise CommandExecutionError(

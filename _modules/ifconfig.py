@@ -84,10 +84,8 @@ def show(interface=None, refresh=False):
         _check_interface(interface)
     _cmd("boolean")(refresh, "refresh")
     data = _all(refresh=refresh)
-    if interface is None:
-        return data
-    if ":" in interface:
-        return {name: value for name, value in data.items() if name == interface}
+    if interface is None or ":" in interface:
+        return _cmd("only")(data, interface)
     return {
         name: value
         for name, value in data.items()

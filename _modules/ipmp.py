@@ -22,7 +22,6 @@ log = logging.getLogger(__name__)
 __virtualname__ = "ipmp"
 
 MPATHD_FILE = "/etc/default/mpathd"
-DEFAULT_MESSAGES = "/var/adm/messages"
 
 # events(): read the log backwards in blocks, and give up after this much.
 TAIL_BLOCK = 64 * 1024
@@ -229,14 +228,13 @@ def status(group=None, refresh=False):
     """
     if group is not None:
         _cmd("group")(group)
-    data = _build_status(_ifconfig_all(refresh))
-    if group is None:
-        return data
-    return {name: value for name, value in data.items() if name == group}
+    return _cmd("only")(_build_status(_ifconfig_all(refresh)), group)
 
 
 def _locate(interface, refresh):
-    """Return (group name, group status) for a physical interface, or refuse."""
+    """Validate a physical interface name and return (group name, group
+    status, the interface's state), or refuse."""
+    _cmd("interface")(interface, logical=False)
     data = _ifconfig_all(refresh)
     if interface not in data:
         raise CommandExecutionError(
@@ -245,7 +243,7 @@ def _locate(interface, refresh):
     status_ = _build_status(data)
     for name, entry in status_.items():
         if interface in entry["interfaces"]:
-            return name, entry
+            return name, entry, entry["interfaces"][interface]["state"]
     raise CommandExecutionError(
         "{} is not in an IPMP group; in.mpathd does not manage it".format(interface)
     )
@@ -269,9 +267,7 @@ def offline(interface, refresh=False):
 
         salt 'host' ipmp.offline bge0
     """
-    _cmd("interface")(interface, logical=False)
-    grp, entry = _locate(interface, refresh)
-    state = entry["interfaces"][interface]["state"]
+    grp, entry, state = _locate(interface, refresh)
     if state == "offline":
         raise CommandExecutionError("{} is already offline".format(interface))
     others = sorted(
@@ -307,9 +303,7 @@ def online(interface, refresh=False):
 
         salt 'host' ipmp.online bge0
     """
-    _cmd("interface")(interface, logical=False)
-    grp, entry = _locate(interface, refresh)
-    state = entry["interfaces"][interface]["state"]
+    grp, _, state = _locate(interface, refresh)
     if state != "offline":
         raise CommandExecutionError(
             "{} (group {}) is not offline; it is {}".format(interface, grp, state)
@@ -373,12 +367,13 @@ def reload_mpathd():
 
 
 def _messages_path():
-    name = __salt__["config.get"]("ipmp.messages", DEFAULT_MESSAGES) or DEFAULT_MESSAGES
-    if not isinstance(name, str) or not name.startswith("/"):
-        raise CommandExecutionError(
+    return __utils__["ipmp_tail.messages_path"](
+        __salt__["config.get"],
+        _cmd("root_path"),
+        error=lambda name: CommandExecutionError(
             "ipmp.messages must be an absolute path, not {!r}".format(name)
-        )
-    return _cmd("root_path")(_root(), name)
+        ),
+    )
 
 
 def _tail_events(path, limit):

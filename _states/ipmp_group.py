@@ -478,7 +478,7 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
     root
         Directory the hosts file is read under; default ``ipmp.root``.
     """
-    ret = {"name": name, "changes": {}, "result": True, "comment": ""}
+    ret = __utils__["ipmp_files.state_ret"](name)
     test = bool(__opts__["test"])
     try:
         group = __utils__["ipmp_pillar.validate_group"](
@@ -496,8 +496,7 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
                 )
             )
             return ret
-        if root is None:
-            root = __salt__["config.get"]("ipmp.root", "/")
+        root = __utils__["ipmp_files.state_root"](root, __salt__["config.get"])
         resolve = _Resolver(hosts, root)
         probe = group["failure_detection"] == "probe"
         wanted = []
@@ -512,22 +511,20 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
                     continue
                 wanted.append((ifname, family, _desired(iface, family, probe, resolve)))
     except SaltInvocationError as exc:
-        ret["result"] = False
-        ret["comment"] = "Invalid arguments for group {}: {}".format(name, exc)
-        return ret
+        return __utils__["ipmp_files.state_error"](
+            ret, exc, "Invalid arguments for group {}".format(name)
+        )
     try:
         show = __salt__["ifconfig.show"]()
     except CommandExecutionError as exc:
-        ret["result"] = False
-        ret["comment"] = "Cannot read the interfaces: {}".format(exc)
-        return ret
+        return __utils__["ipmp_files.state_failed"](
+            ret, "Cannot read the interfaces: {}".format(exc)
+        )
     first = dict(((i, f), _plan(show, name, i, f, w)) for i, f, w in wanted)
     to_plumb = sorted(set(i for (i, _), p in first.items() if p.tokens[:1] == ["plumb"]))
     missing = _missing_nics(to_plumb)
     if missing:
-        ret["result"] = False
-        ret["comment"] = missing
-        return ret
+        return __utils__["ipmp_files.state_failed"](ret, missing)
 
     def takes_away(item):
         plan = first[(item[0], item[1])]

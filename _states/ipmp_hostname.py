@@ -46,14 +46,9 @@ def __virtual__():
     return __virtualname__
 
 
-def _root(root):
-    if root is None:
-        root = __salt__["config.get"]("ipmp.root", "/")
-    return root
-
-
 def _path(root, rel):
-    return __utils__["ipmp_cmd.root_path"](_root(root), rel)
+    root = __utils__["ipmp_files.state_root"](root, __salt__["config.get"])
+    return __utils__["ipmp_cmd.root_path"](root, rel)
 
 
 def _validate(name, family, address, netmask, broadcast, group, test_address, extra):
@@ -134,7 +129,7 @@ def managed(
     root
         Directory the files live under; default the ``ipmp.root`` config key.
     """
-    ret = {"name": name, "changes": {}, "result": True, "comment": ""}
+    ret = __utils__["ipmp_files.state_ret"](name)
     try:
         extra = _validate(name, family, address, netmask, broadcast, group, test_address, extra)
         tokens = __utils__["ipmp_files.hostname_tokens"](
@@ -152,21 +147,15 @@ def managed(
         path = _path(root, __utils__["ipmp_files.relpath"](kind, name))
         text = __utils__["ipmp_files.render_hostname"](tokens)
         changes = __utils__["ipmp_files.manage"](path, text, test=bool(__opts__["test"]))
-    except (SaltInvocationError, ValueError) as exc:
-        ret["result"] = False
-        ret["comment"] = "Invalid arguments for {}: {}".format(name, exc)
-        return ret
-    except (IOError, OSError) as exc:
-        ret["result"] = False
-        ret["comment"] = str(exc)
-        return ret
-    if changes is None:
-        ret["comment"] = "{} is already correct".format(path)
-        return ret
-    ret["changes"] = changes
-    if __opts__["test"]:
-        ret["result"] = None
-        ret["comment"] = "{} would be written".format(path)
-    else:
-        ret["comment"] = "{} written".format(path)
-    return ret
+    except (SaltInvocationError, ValueError, IOError, OSError) as exc:
+        return __utils__["ipmp_files.state_error"](
+            ret, exc, "Invalid arguments for {}".format(name)
+        )
+    return __utils__["ipmp_files.state_report"](
+        ret,
+        changes,
+        __opts__["test"],
+        "{} is already correct".format(path),
+        "{} would be written".format(path),
+        "{} written".format(path),
+    )

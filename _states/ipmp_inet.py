@@ -46,8 +46,7 @@ def __virtual__():
 
 
 def _path(kind, root):
-    if root is None:
-        root = __salt__["config.get"]("ipmp.root", "/")
+    root = __utils__["ipmp_files.state_root"](root, __salt__["config.get"])
     return __utils__["ipmp_cmd.root_path"](root, __utils__["ipmp_files.relpath"](kind))
 
 
@@ -70,19 +69,16 @@ def _apply(ret, kind, root, edit):
             path, new, test=bool(__opts__["test"]), pending=pending
         )
     except (SaltInvocationError, ValueError, IOError, OSError) as exc:
-        ret["result"] = False
-        ret["comment"] = str(exc)
-        return ret
-    if changes is None:
-        ret["comment"] = "{} entry for {} is already correct".format(path, ret["name"])
-    elif __opts__["test"]:
-        ret["changes"] = changes
-        ret["result"] = None
-        ret["comment"] = "{} entry for {} would be written".format(path, ret["name"])
-    else:
-        ret["changes"] = changes
-        ret["comment"] = "{} entry for {} written".format(path, ret["name"])
-    return ret
+        return __utils__["ipmp_files.state_failed"](ret, str(exc))
+    entry = "{} entry for {}".format(path, ret["name"])
+    return __utils__["ipmp_files.state_report"](
+        ret,
+        changes,
+        __opts__["test"],
+        entry + " is already correct",
+        entry + " would be written",
+        entry + " written",
+    )
 
 
 def host(name, ip, root=None):
@@ -98,7 +94,7 @@ def host(name, ip, root=None):
     root
         Directory the files live under; default the ``ipmp.root`` config key.
     """
-    ret = {"name": name, "changes": {}, "result": True, "comment": ""}
+    ret = __utils__["ipmp_files.state_ret"](name)
     addrs = ip if isinstance(ip, list) else [ip]
     try:
         __utils__["ipmp_cmd.host"](name)
@@ -114,9 +110,9 @@ def host(name, ip, root=None):
         except ValueError:
             pass
     except (SaltInvocationError, ValueError) as exc:
-        ret["result"] = False
-        ret["comment"] = "Invalid arguments for host {}: {}".format(name, exc)
-        return ret
+        return __utils__["ipmp_files.state_error"](
+            ret, exc, "Invalid arguments for host {}".format(name)
+        )
     return _apply(
         ret, "hosts", root, lambda text: __utils__["ipmp_files.edit_hosts"](text, name, addrs)
     )
@@ -134,13 +130,13 @@ def netmask(name, mask, root=None):
     root
         Directory the files live under; default the ``ipmp.root`` config key.
     """
-    ret = {"name": name, "changes": {}, "result": True, "comment": ""}
+    ret = __utils__["ipmp_files.state_ret"](name)
     try:
         network, mask = __utils__["ipmp_files.check_network"](name, mask)
     except ValueError as exc:
-        ret["result"] = False
-        ret["comment"] = "Invalid arguments for netmask {}: {}".format(name, exc)
-        return ret
+        return __utils__["ipmp_files.state_error"](
+            ret, exc, "Invalid arguments for netmask {}".format(name)
+        )
     return _apply(
         ret,
         "netmasks",

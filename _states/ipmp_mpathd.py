@@ -65,7 +65,7 @@ def managed(
     root
         Directory the file lives under; default the ``ipmp.root`` config key.
     """
-    ret = {"name": name, "changes": {}, "result": True, "comment": ""}
+    ret = __utils__["ipmp_files.state_ret"](name)
     declared = {
         "failure_detection_time": failure_detection_time,
         "failback": failback,
@@ -81,8 +81,7 @@ def managed(
         if not settings:
             ret["comment"] = "No mpathd tunable declared; nothing to manage"
             return ret
-        if root is None:
-            root = __salt__["config.get"]("ipmp.root", "/")
+        root = __utils__["ipmp_files.state_root"](root, __salt__["config.get"])
         path = __utils__["ipmp_cmd.root_path"](root, __utils__["ipmp_files.relpath"]("mpathd"))
         old = __utils__["ipmp_files.read"](path)
         new = __utils__["ipmp_files.edit_mpathd"](old or "", settings)
@@ -95,14 +94,8 @@ def managed(
                 "file left unchanged".format(path, ", ".join(sorted(wrong)))
             )
         changes = __utils__["ipmp_files.manage"](path, new, test=bool(__opts__["test"]))
-    except (SaltInvocationError, ValueError) as exc:
-        ret["result"] = False
-        ret["comment"] = "Invalid mpathd settings: {}".format(exc)
-        return ret
-    except (IOError, OSError) as exc:
-        ret["result"] = False
-        ret["comment"] = str(exc)
-        return ret
+    except (SaltInvocationError, ValueError, IOError, OSError) as exc:
+        return __utils__["ipmp_files.state_error"](ret, exc, "Invalid mpathd settings")
     if changes is None:
         ret["comment"] = "{} already sets {}".format(
             path, ", ".join("{}={}".format(k, _show(settings[k])) for k in sorted(settings))

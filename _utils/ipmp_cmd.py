@@ -577,6 +577,14 @@ def hostname_file_commands(text, family="inet"):  # pylint: disable=redefined-ou
     return commands
 
 
+def only(data, name):
+    """``data`` (a dict keyed by name) when ``name`` is None, else just its
+    ``name`` entry (``{}`` when there is none)."""
+    if name is None:
+        return data
+    return {key: value for key, value in data.items() if key == name}
+
+
 def parse_addif(stdout):
     """Return the logical interface named in ``Created new logical interface bge0:1``."""
     match = _ADDIF_RE.search(stdout or "")

@@ -204,6 +204,53 @@ def manage(path, new, test=False, new_mode=NEW_FILE_MODE, pending=None):
 
 
 # --------------------------------------------------------------------------
+# what the ipmp_* states share
+# --------------------------------------------------------------------------
+def state_ret(name):
+    """The return dict every state starts from."""
+    return {"name": name, "changes": {}, "result": True, "comment": ""}
+
+
+def state_root(root, config_get):
+    """``root`` as given, else the ``ipmp.root`` config key (``/`` by default);
+    ``config_get`` is the state's ``__salt__['config.get']``."""
+    if root is None:
+        root = config_get("ipmp.root", "/")
+    return root
+
+
+def state_failed(ret, comment):
+    """Mark ``ret`` failed with ``comment`` and return it."""
+    ret["result"] = False
+    ret["comment"] = comment
+    return ret
+
+
+def state_error(ret, exc, invalid):
+    """Mark ``ret`` failed for ``exc``: a file error (OSError) says itself,
+    anything else (bad arguments) is prefixed ``invalid: ``."""
+    if isinstance(exc, (IOError, OSError)):
+        return state_failed(ret, str(exc))
+    return state_failed(ret, "{}: {}".format(invalid, exc))
+
+
+def state_report(ret, changes, test, unchanged, would, done):
+    """Fill ``ret`` from the changes dict :func:`manage` returned: comment
+    ``unchanged`` when it is None, else the changes with comment ``would``
+    (result None) under test or ``done``."""
+    if changes is None:
+        ret["comment"] = unchanged
+        return ret
+    ret["changes"] = changes
+    if test:
+        ret["result"] = None
+        ret["comment"] = would
+    else:
+        ret["comment"] = done
+    return ret
+
+
+# --------------------------------------------------------------------------
 # /etc/hostname.<if> and /etc/hostname6.<if>
 # --------------------------------------------------------------------------
 def check_tokens(tokens, what="extra"):

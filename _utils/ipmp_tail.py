@@ -38,6 +38,7 @@ MAX_BYTES = 4 * 1024 * 1024
 MAX_LINE = 64 * 1024
 ROTATE_GRACE = 5.0
 STATE_VERSION = 1
+DEFAULT_MESSAGES = "/var/adm/messages"
 
 
 def state_path(cachedir, consumer, path):
@@ -480,6 +481,47 @@ def full_tag(minion_id, event, beacon="ipmp"):
 def watcher(follower_, parse, **kwargs):
     """Return a :class:`Watcher`; the loader only exposes functions."""
     return Watcher(follower_, parse, **kwargs)
+
+
+def messages_path(config_get, root_path, messages=None, error=None):
+    """
+    The syslog file in.mpathd logs to, on this host: ``messages`` when given,
+    else the ``ipmp.messages`` config key (default ``/var/adm/messages``),
+    taken under the ``ipmp.root`` config key.
+
+    ``config_get`` is the caller's ``__salt__['config.get']``, ``root_path``
+    its ``__utils__['ipmp_cmd.root_path']``.  With ``error`` (a function of
+    the name returning an exception) a name that is not an absolute path is
+    refused with that exception.
+    """
+    name = messages or (config_get("ipmp.messages", DEFAULT_MESSAGES) or DEFAULT_MESSAGES)
+    if error is not None and (not isinstance(name, str) or not name.startswith("/")):
+        raise error(name)
+    root = config_get("ipmp.root", "/") or "/"
+    return root_path(root, name)
+
+
+def read_status(salt):
+    """One status poll: ``ipmp.status`` read afresh through ``salt`` (the
+    caller's ``__salt__``)."""
+    return salt["ipmp.status"](refresh=True)
+
+
+def message_watcher(path, cachedir, consumer, parse, status=None, status_interval=None):
+    """
+    A :class:`Watcher` on ``path`` whose position (and status snapshot) are
+    kept under ``cachedir`` for ``consumer`` (see :func:`state_path`), so a
+    restart neither repeats nor loses lines.  ``status_interval`` None turns
+    the status polls off.
+    """
+    state_file = state_path(cachedir, consumer, path)
+    return watcher(
+        follower(path, state_file=state_file),
+        parse,
+        status=status,
+        status_interval=status_interval,
+        status_file=os.path.splitext(state_file)[0] + ".status.json",
+    )
 
 
 def snapshot(status):

@@ -18,16 +18,10 @@ import time
 
 import yaml
 
+from lab import SOLARIS10_GRAINS
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(os.path.abspath(sys.executable))
-
-SOLARIS10_GRAINS = {
-    "kernel": "SunOS",
-    "kernelrelease": "5.10",
-    "os": "Solaris",
-    "os_family": "Solaris",
-    "osrelease": "5.10",
-}
 
 
 def _free_port():
@@ -177,9 +171,10 @@ class Fleet:
 
     def _cli(self, tool, args, timeout):
         argv = [os.path.join(BIN, tool), "-c", os.path.join(self.master_dir, "conf")] + args
-        proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               universal_newlines=True, timeout=timeout)
-        return proc.returncode, proc.stdout
+        # Salt's own shutdown chatter on stderr is shown only when the call failed.
+        return proc.returncode, proc.stdout + (proc.stderr if proc.returncode else "")
 
     def wait_for_minions(self, timeout=60):
         deadline = time.time() + timeout

@@ -13,3 +13,15 @@ exit as Solaris 10 does and log every run to ``var/lab/argv.log``.
     python -m lab show  HOST_DIR                 # simulated state as JSON
     python -m lab argv  HOST_DIR                 # the command log
 """
+
+# What a Solaris 10 minion reports.  Lab minions (tests, demo) set these as
+# static grains: in the minion config they win over the core grains of the
+# (Linux) machine that runs them.
+SOLARIS10_GRAINS = {
+    "kernel": "SunOS",
+    "kernelrelease": "5.10",
+    "os": "Solaris",
+    "os_family": "Solaris",
+    "osrelease": "5.10",
+    "osfullname": "Solaris",
+}

@@ -107,5 +107,6 @@ ipmp:
     # beacon: Salt's beacon interval
     interval: 0.05
     # seconds between ipmp.status polls that catch state changes syslog
-    # does not log (an if_mpadm -d offline, for one); 0 turns them off
+    # does not log (the OFFLINE flag if_mpadm -d sets, for one: only the
+    # failover that follows it is logged); 0 turns them off
     status_interval: 10

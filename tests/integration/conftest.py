@@ -30,19 +30,10 @@ import salt.utils.dictupdate
 import salt.version
 import yaml
 
+from lab import SOLARIS10_GRAINS
+
 REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 DEFAULT_NICS = ("bge0", "bge1", "bge2")
-
-# What a Solaris 10 minion reports; static grains in the minion config win
-# over the core grains the (Linux) test machine would report.
-SOLARIS10_GRAINS = {
-    "kernel": "SunOS",
-    "kernelrelease": "5.10",
-    "os": "Solaris",
-    "os_family": "Solaris",
-    "osrelease": "5.10",
-    "osfullname": "Solaris",
-}
 
 # Level of the daemon log records forwarded into pytest's captured logs (shown
 # for failing tests).  Each daemon's full debug log stays in its log file under
