@@ -142,7 +142,9 @@ def _messages_path(conf, utils):
 
 
 def _status():
-    return _utils()["ipmp_tail.read_status"](__salt__)
+    # Here, not in ipmp_tail: __salt__ only resolves in this module's own
+    # loader context.
+    return __salt__["ipmp.status"](refresh=True)
 
 
 def _watcher(conf, name):

@@ -110,7 +110,9 @@ class _Sender(object):
 
 
 def _status():
-    return __utils__["ipmp_tail.read_status"](__salt__)
+    # Here, not in ipmp_tail: __salt__ only resolves in this module's own
+    # loader context.
+    return __salt__["ipmp.status"](refresh=True)
 
 
 def start(messages=None, interval=None, status=False, status_interval=None):

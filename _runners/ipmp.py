@@ -166,7 +166,7 @@ def _clean(event):
     return out
 
 
-def verify(tag, data, minion=None):
+def _verify(tag, data, minion=None):
     """
     Check an event as the reactor hands it over; return
     ``(minion, group, event)`` or raise :class:`Rejected`.
@@ -625,7 +625,7 @@ def alert(tag=None, data=None, minion=None, **kwargs):  # pylint: disable=unused
     """
     received = time.time()
     try:
-        sender, group, event = verify(tag, data, minion)
+        sender, group, event = _verify(tag, data, minion)
     except Rejected as exc:
         log.warning("ipmp.alert: ignoring event %r: %s", str(tag)[:200], exc)
         return {"result": False, "comment": "rejected: {}".format(exc)}

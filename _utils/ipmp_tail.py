@@ -501,12 +501,6 @@ def messages_path(config_get, root_path, messages=None, error=None):
     return root_path(root, name)
 
 
-def read_status(salt):
-    """One status poll: ``ipmp.status`` read afresh through ``salt`` (the
-    caller's ``__salt__``)."""
-    return salt["ipmp.status"](refresh=True)
-
-
 def message_watcher(path, cachedir, consumer, parse, status=None, status_interval=None):
     """
     A :class:`Watcher` on ``path`` whose position (and status snapshot) are

@@ -61,7 +61,6 @@ class Minion:
             "ipmp_tail.watcher": tail.watcher,
             "ipmp_tail.messages_path": tail.messages_path,
             "ipmp_tail.message_watcher": tail.message_watcher,
-            "ipmp_tail.read_status": tail.read_status,
             "ipmp_tail.event_tag": tail.event_tag,
             "ipmp_events.parse_line": events.parse_line,
             "ipmp_cmd.root_path": cmd.root_path,

@@ -54,7 +54,6 @@ def engine(load_util, host, tmp_path, monkeypatch):
         "ipmp_tail.watcher": tail.watcher,
         "ipmp_tail.messages_path": tail.messages_path,
         "ipmp_tail.message_watcher": tail.message_watcher,
-        "ipmp_tail.read_status": tail.read_status,
         "ipmp_tail.full_tag": tail.full_tag,
         "ipmp_events.parse_line": events.parse_line,
         "ipmp_cmd.root_path": cmd.root_path,
