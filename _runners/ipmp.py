@@ -41,6 +41,7 @@ key                             default  meaning
 ``ipmp.alert_window``           2        seconds of quiet that end a fold window
 ``ipmp.alert_window_max``       60       seconds a fold window stays open at most
 ``ipmp.alert_status_timeout``   10       seconds to wait for the minion's status
+``ipmp.alert_settle``           0.5      seconds a detection waits for its failover
 ==============================  =======  =========================================
 """
 
@@ -88,6 +89,18 @@ DEFAULTS = {
     "ipmp.alert_window_max": 60.0,
     "ipmp.alert_status_timeout": 10.0,
     "ipmp.alert_webhook_timeout": 5.0,
+    "ipmp.alert_settle": 0.5,
+}
+
+# in.mpathd logs a detection first and what it did about it right after
+# ("NIC failure detected" then "Successfully failed over"); an alert opened
+# by the first waits up to ipmp.alert_settle seconds for the second, so that
+# one alert tells the whole story.
+FOLLOWED_BY = {
+    "link_down": ("failover", "group_failed"),
+    "failure": ("failover", "group_failed"),
+    "link_up": ("failback", "group_repaired"),
+    "repair": ("failback", "group_repaired"),
 }
 
 # Which way an event points: towards trouble or back to normal.
@@ -556,6 +569,22 @@ def _open_or_fold(key, event, received, stamp):
         return win["id"], True
 
 
+def _await_outcome(key, win_id, event):
+    """Give in.mpathd's follow-up line a moment to fold into this window."""
+    wanted = FOLLOWED_BY.get(event.get("event"))
+    if not wanted:
+        return
+    until = time.time() + _opt("ipmp.alert_settle")
+    while time.time() < until:
+        with _Locked():
+            win = _load()["windows"].get(key)
+        if win is None or win["id"] != win_id:
+            return
+        if any(item["event"].get("event") in wanted for item in win["events"]):
+            return
+        time.sleep(0.02)
+
+
 def _mark_reported(key, win_id, status):
     """Everything folded so far goes into the alert being written."""
     with _Locked():
@@ -634,6 +663,7 @@ def alert(tag=None, data=None, minion=None, **kwargs):  # pylint: disable=unused
     if not opened:
         return {"result": True, "folded": win_id}
 
+    _await_outcome(key, win_id, event)
     status, error = _fetch_status(sender, group)
     marked = _mark_reported(key, win_id, status)
     entries, count = marked if marked else ([{"brief": _brief(event, received), "event": event}], 1)

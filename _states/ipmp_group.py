@@ -215,7 +215,9 @@ def _desired(iface, family, probe, resolve):
         "probe": bool(test6) or probe,
         "standby": iface["standby"],
         "netmask": "+",
-        "extra": iface.get("extra") or [],
+        # ``extra`` belongs to /etc/hostname.<if> only (the formula writes no
+        # extra words into hostname6), so the live IPv6 plumb matches the boot.
+        "extra": [],
     }
 
 

@@ -171,6 +171,19 @@ def test_probe_group_with_ipv6_matches_manual_procedure(present, host, lab_host_
     assert again["changes"] == {} and host.commands(since=mark) == [["ifconfig", "-a"]]
 
 
+def test_extra_words_go_to_the_ipv4_plumb_only(present, host):
+    """hostname6.<if> never carries ``extra``, so the live IPv6 plumb must not either."""
+    ifaces = {"bge0": {"address": "myhost", "ipv6": True, "extra": ["mtu", "1500"]},
+              "bge2": {"standby": True}}
+    ret = present("ipmp0", ifaces)
+    assert ret["result"] is True, ret
+    plumbs = [c for c in mutating(host.commands()) if c[:3] in (["ifconfig", "bge0", "inet"],
+                                                                ["ifconfig", "bge0", "inet6"])]
+    assert [c[2] for c in plumbs] == ["inet", "inet6"], plumbs
+    assert "mtu" in plumbs[0]
+    assert "mtu" not in plumbs[1]
+
+
 def test_partly_configured_interface_gets_only_the_missing_words(present, host):
     ifconfig(host, "bge0", "plumb")
     ifconfig(host, "bge0", "myhost", "netmask", "+", "broadcast", "+", "up")

@@ -102,6 +102,9 @@ def master(load_util, tmp_path, monkeypatch):
         "ipmp.alert_window_max": 5,
         "ipmp.alert_status_timeout": 1,
         "ipmp.alert_webhook_timeout": 2,
+        # Most tests time events against the moment the alert is written;
+        # the wait for in.mpathd's follow-up line has tests of its own.
+        "ipmp.alert_settle": 0,
     }
     state = Master(mod, tmp_path)
     state.statuses = [DEGRADED]
@@ -179,6 +182,30 @@ def test_alert_lists_events_in_the_order_the_master_received_them(master):
     (alert,) = master.alerts()
     assert [e["event"] for e in alert["events"]] == ["link_down", "failure", "failover"]
     assert alert["event"]["event"] == "link_down"
+
+
+def test_failure_waits_for_the_failover_that_follows(master):
+    """in.mpathd logs the failover just after the failure: one alert holds both."""
+    master.mod.__opts__["ipmp.alert_settle"] = 0.5
+    master.statuses = [DEGRADED, DEGRADED]
+    results = in_threads(
+        lambda: master.alert(event("failure", interface="bge0")),
+        lambda: (time.sleep(0.15), master.alert(event("failover", interface="bge0", to="bge2")))[1],
+    )
+    assert results[1]["folded"] == results[0]["alert"]["id"]
+    (alert,) = master.alerts()
+    assert [e["event"] for e in alert["events"]] == ["failure", "failover"]
+    assert [a["kind"] for a in master.alerts()] == ["alert"]
+
+
+def test_failure_without_a_failover_waits_only_the_settle_time(master):
+    master.mod.__opts__["ipmp.alert_settle"] = 0.5
+    master.statuses = [DEGRADED, DEGRADED]
+    began = time.time()
+    result = master.alert(event("failure", interface="bge0"))
+    written = time.time() - began
+    assert [e["event"] for e in result["alert"]["events"]] == ["failure"]
+    assert 0.5 <= written < 0.5 + 0.3 + 1.0  # settle, then the window (0.3 s)
 
 
 def test_events_after_the_alert_same_story_no_summary(master):
