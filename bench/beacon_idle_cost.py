@@ -57,16 +57,12 @@ def ipmp_beacon(root, cachedir):
     mod = load("_beacons/ipmp.py", "bench_ipmp_beacon")
     config = {"ipmp.root": root}
     mod.__opts__ = {"cachedir": cachedir, "id": "bench"}
-    mod.__context__ = {
-        "ipmp.beacon.utils": {
-            "ipmp_tail.state_path": tail.state_path,
-            "ipmp_tail.follower": tail.follower,
-            "ipmp_tail.watcher": tail.watcher,
-            "ipmp_tail.event_tag": tail.event_tag,
-            "ipmp_events.parse_line": events.parse_line,
-            "ipmp_cmd.root_path": cmd.root_path,
-        }
-    }
+    utils = {}
+    for prefix, util in (("ipmp_tail", tail), ("ipmp_events", events), ("ipmp_cmd", cmd)):
+        utils.update({"{}.{}".format(prefix, name): getattr(util, name)
+                      for name in dir(util) if not name.startswith("_")
+                      and callable(getattr(util, name))})
+    mod.__context__ = {"ipmp.beacon.utils": utils}
     mod.__salt__ = {
         "config.get": lambda key, default=None: config.get(key, default),
         "ipmp.status": lambda group=None, refresh=False: {},

@@ -13,6 +13,7 @@ down at the end.
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -188,7 +189,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         run(keep=args.keep)
-    except (RuntimeError, OSError) as exc:
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
         say("demo failed: {}".format(exc))
         return 1
     return 0

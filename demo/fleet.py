@@ -176,13 +176,20 @@ class Fleet:
         # Salt's own shutdown chatter on stderr is shown only when the call failed.
         return proc.returncode, proc.stdout + (proc.stderr if proc.returncode else "")
 
-    def wait_for_minions(self, timeout=60):
+    def wait_for_minions(self, timeout=90):
+        """Wait until every minion's key is accepted and it answers a ping."""
         deadline = time.time() + timeout
+        keys = os.path.join(self.master_dir, "pki", "minions")
+        while not all(os.path.exists(os.path.join(keys, m)) for m in self.minions):
+            if time.time() > deadline:
+                raise RuntimeError("minion keys did not reach the master within {}s".format(timeout))
+            time.sleep(0.2)
         while time.time() < deadline:
-            rc, out = self.salt("*", "test.ping", "--out", "json", "--static", timeout=30)
             try:
+                rc, out = self._cli("salt", ["-L", ",".join(self.minions), "test.ping",
+                                             "--out", "json", "--static", "--timeout", "5"], 60)
                 answered = json.loads(out) if rc == 0 else {}
-            except ValueError:
+            except (ValueError, subprocess.TimeoutExpired):
                 answered = {}
             if all(answered.get(m) is True for m in self.minions):
                 return
