@@ -41,7 +41,7 @@ key                             default  meaning
 ``ipmp.alert_window``           2        seconds of quiet that end a fold window
 ``ipmp.alert_window_max``       60       seconds a fold window stays open at most
 ``ipmp.alert_status_timeout``   10       seconds to wait for the minion's status
-``ipmp.alert_settle``           0.5      seconds a detection waits for its failover
+``ipmp.alert_settle``           0.2      seconds a detection waits for its failover
 ==============================  =======  =========================================
 """
 
@@ -89,7 +89,7 @@ DEFAULTS = {
     "ipmp.alert_window_max": 60.0,
     "ipmp.alert_status_timeout": 10.0,
     "ipmp.alert_webhook_timeout": 5.0,
-    "ipmp.alert_settle": 0.5,
+    "ipmp.alert_settle": 0.2,
 }
 
 # in.mpathd logs a detection first and what it did about it right after
