@@ -229,5 +229,51 @@ class Fleet:
                 except ProcessLookupError:
                     pass
                 proc.wait()
+        # Daemon children may outlive their parent for a moment; a process
+        # group is done only when nothing is left in it.
+        groups = {proc.pid for proc in self.procs}
+        deadline = time.time() + 10
+        while _members(groups) and time.time() < deadline:
+            for pgid in groups:
+                try:
+                    os.killpg(pgid, signal.SIGKILL if time.time() > deadline - 5 else signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.2)
+        # The lab's in.mpathd timers are detached processes of their own.
+        for pid in _mentioning(self.root):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         if not self.keep:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _mentioning(text):
+    """PIDs of other processes whose command line mentions ``text``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open("/proc/{}/cmdline".format(entry), "rb") as fh:
+                if text.encode() in fh.read():
+                    found.append(int(entry))
+        except OSError:
+            continue
+    return found
+
+
+def _members(groups):
+    """PIDs of live processes in any of the process groups ``groups``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry)) in groups:
+                found.append(int(entry))
+        except OSError:
+            continue
+    return found
