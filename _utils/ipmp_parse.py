@@ -192,6 +192,16 @@ def _value_after(tokens, i):
     return None
 
 
+# Stanza keywords whose one value is stored as printed, under this key.
+_VALUE_KEYS = {
+    "-->": "destination",
+    "subnet": "subnet",
+    "broadcast": "broadcast",
+    "groupname": "groupname",
+    "zone": "zone",
+}
+
+
 def _parse_stanza_line(tokens, fam, iface):
     """Fold one line's tokens into the family dict ``fam`` / interface ``iface``."""
     i = 0
@@ -213,13 +223,9 @@ def _parse_stanza_line(tokens, fam, iface):
                 else:
                     fam["address"] = value
                 i += 1
-        elif tok == "-->":
+        elif tok in _VALUE_KEYS:
             if value is not None:
-                fam["destination"] = value
-                i += 1
-        elif tok == "subnet":
-            if value is not None:
-                fam["subnet"] = value
+                fam[_VALUE_KEYS[tok]] = value
                 i += 1
         elif tok == "netmask":
             if value is not None:
@@ -229,18 +235,6 @@ def _parse_stanza_line(tokens, fam, iface):
                     )
                 except ValueError:
                     fam["netmask"] = value
-                i += 1
-        elif tok == "broadcast":
-            if value is not None:
-                fam["broadcast"] = value
-                i += 1
-        elif tok == "groupname":
-            if value is not None:
-                fam["groupname"] = value
-                i += 1
-        elif tok == "zone":
-            if value is not None:
-                fam["zone"] = value
                 i += 1
         elif tok == "all-zones":
             fam["all_zones"] = True
