@@ -1,0 +1,417 @@
+"""
+The one model of IPMP state: what each interface of a group is doing, what
+state the group is in, where its data addresses are, and whether a step
+would take away a group's last working interface.
+
+Pure functions over plain data: no Salt, no I/O.  Every question of the
+kind "is this interface usable" is answered here and nowhere else: the
+``ipmp`` and ``ifconfig`` execution modules, the ``ipmp_group`` state, the
+event watcher and the alert runner all ask this module.
+
+The model is fed observations.  :func:`observe_ifconfig` turns parsed
+``ifconfig -a`` output (Solaris 10, where in.mpathd's flags say everything)
+into an :class:`Observed`; a Solaris 11 / illumos reader builds the same
+:class:`Member` records from ``ipmpstat -P`` output and everything below
+(:func:`status`, :func:`refusal`, :func:`snapshot`) works unchanged.
+"""
+
+import ipaddress
+
+__virtualname__ = "ipmp_model"
+
+FAMILIES = ("inet", "inet6")
+
+#: Interface states, as ``ipmp.status`` reports them.
+STATES = ("active", "standby", "inactive", "failed", "offline")
+#: States that still carry traffic or can take it over (ipmpstat's "usable").
+USABLE = ("active", "standby", "inactive")
+
+
+def __virtual__():
+    """Pure functions: always loadable."""
+    return __virtualname__
+
+
+# --------------------------------------------------------------------------
+# one interface: flags to state
+# --------------------------------------------------------------------------
+def interface_state(flags):
+    """The state of a group member from in.mpathd's flags, worst first:
+    ``offline``, ``failed``, ``standby`` (idle standby), ``inactive``,
+    ``active``."""
+    flags = set(flags or ())
+    if "OFFLINE" in flags:
+        return "offline"
+    if "FAILED" in flags:
+        return "failed"
+    if "INACTIVE" in flags:
+        return "standby" if "STANDBY" in flags else "inactive"
+    return "active"
+
+
+def working(flags):
+    """True when an interface can carry (or take over) a group's data
+    addresses in one address family: its link is running and in.mpathd has
+    neither failed nor offlined it.
+
+    IFF_UP is not required: in.mpathd picks failover targets by its own
+    state (``get_failover_dst``), and a standby, or a NIC whose data
+    address was failed over, keeps a ``0.0.0.0`` placeholder that is down
+    and still takes addresses over.
+    """
+    flags = set(flags or ())
+    return "RUNNING" in flags and not flags & {"FAILED", "OFFLINE"}
+
+
+def carries_data(flags):
+    """Working and not an idle standby (STANDBY and INACTIVE)."""
+    flags = set(flags or ())
+    return working(flags) and not ("STANDBY" in flags and "INACTIVE" in flags)
+
+
+def condition(flags):
+    """A word for why an interface is or is not working (refusal texts)."""
+    flags = set(flags or ())
+    for flag, word in (("OFFLINE", "offline"), ("FAILED", "failed")):
+        if flag in flags:
+            return word
+    if "RUNNING" not in flags:
+        return "link down"
+    if "UP" not in flags:
+        return "down"
+    if "STANDBY" in flags and "INACTIVE" in flags:
+        return "standby"
+    return "active"
+
+
+def usable(state):
+    """True for the states ``ipmpstat`` counts as usable."""
+    return state in USABLE
+
+
+# --------------------------------------------------------------------------
+# addresses
+# --------------------------------------------------------------------------
+def ip(text):
+    """Normalised address of a literal (a ``/prefix`` dropped), or None."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return str(ipaddress.ip_address(text.split("/", 1)[0]))
+    except ValueError:
+        return None
+
+
+def is_unset(addr):
+    """True for ``0.0.0.0`` / ``::`` and for anything that is not an address."""
+    try:
+        return ipaddress.ip_address(addr).is_unspecified
+    except ValueError:
+        return True
+
+
+def is_data_address(addr, flags):
+    """A group data address: set, not link-local, not a test address
+    (NOFAILOVER)."""
+    norm = ip(addr)
+    if norm is None or "NOFAILOVER" in set(flags or ()):
+        return False
+    parsed = ipaddress.ip_address(norm)
+    return not (parsed.is_unspecified or parsed.is_link_local)
+
+
+def address_key(addr):
+    """Sort key: IPv4 before IPv6, then numerically."""
+    parsed = ipaddress.ip_address(addr)
+    return (parsed.version, int(parsed))
+
+
+def unit_key(name):
+    """Sort key for interface names: physical name, then logical unit."""
+    phys, _, unit = name.partition(":")
+    return (phys, int(unit) if unit.isdigit() else 0)
+
+
+def physical(name):
+    """``bge0`` for ``bge0:1``."""
+    return name.split(":", 1)[0]
+
+
+# --------------------------------------------------------------------------
+# observations
+# --------------------------------------------------------------------------
+class Member(object):
+    """One physical interface of a group, as observed.
+
+    ``state`` is its :data:`STATES` value; ``families`` maps each address
+    family it is plumbed for to ``{"flags": set, "working": bool,
+    "carries_data": bool, "condition": str}``; ``test_addresses`` maps
+    ``test_address`` / ``test_address6`` to the address.
+    """
+
+    def __init__(self, name, group, state, families=None, test_addresses=None):
+        self.name = name
+        self.group = group
+        self.state = state
+        self.families = families or {}
+        self.test_addresses = test_addresses or {}
+
+    def working(self, family=None):
+        """Working in ``family``, or (None) in any family it is plumbed for."""
+        if family is not None:
+            return bool(self.families.get(family, {}).get("working"))
+        return any(f.get("working") for f in self.families.values())
+
+
+class Observed(object):
+    """What a host reports about its IPMP groups.
+
+    ``members`` {physical: :class:`Member`}; ``addresses`` {group: [data
+    addresses]}; ``groups`` {group: IPMP interface name or None} (None on
+    Solaris 10, where a group has no interface of its own).
+    """
+
+    def __init__(self, members=None, addresses=None, groups=None):
+        self.members = members or {}
+        self.addresses = addresses or {}
+        self.groups = groups or {}
+
+    def group_members(self, group, family=None):
+        """Members of ``group`` (plumbed for ``family`` when given), by name."""
+        return [
+            self.members[name]
+            for name in sorted(self.members, key=unit_key)
+            if self.members[name].group == group
+            and (family is None or family in self.members[name].families)
+        ]
+
+
+def _family_view(inst):
+    flags = set(inst.get("flags") or ())
+    return {
+        "flags": flags,
+        "working": working(flags),
+        "carries_data": carries_data(flags),
+        "condition": condition(flags),
+    }
+
+
+def group_of(entry, name=None):
+    """The group an ``ifconfig -a`` entry of a physical interface is in (its
+    IPv4 groupname, else its IPv6 one), or None."""
+    names = []
+    for fam in FAMILIES:
+        inst = entry.get(fam)
+        if isinstance(inst, dict) and inst.get("groupname"):
+            names.append(inst["groupname"])
+    return names[0] if names else None
+
+
+def observe_ifconfig(data):
+    """An :class:`Observed` from parsed ``ifconfig -a`` (``ipmp_parse.ifconfig``).
+
+    A physical interface is a member of the group its ``groupname`` names;
+    an interface with the ``IPMP`` flag (Solaris 11 / illumos) is the
+    group's IPMP interface, holding data addresses but not a member.  The
+    member state merges the flags of both families of the physical
+    interface; data and test addresses come from the physical interface and
+    its logical ones.
+    """
+    observed = Observed()
+    stanzas = {}
+    for name in sorted(data, key=unit_key):
+        stanzas.setdefault(physical(name), []).append(data[name])
+    for phys in sorted(stanzas, key=unit_key):
+        entry = data.get(phys) or {}
+        group = group_of(entry)
+        if group is None:
+            continue
+        flags = set()
+        families = {}
+        for fam in FAMILIES:
+            inst = entry.get(fam)
+            if isinstance(inst, dict):
+                flags.update(inst.get("flags") or ())
+                families[fam] = _family_view(inst)
+        found = observed.addresses.setdefault(group, [])
+        tests = {}
+        for stanza in stanzas[phys]:
+            for fam, key in (("inet", "test_address"), ("inet6", "test_address6")):
+                inst = stanza.get(fam)
+                if not isinstance(inst, dict) or "address" not in inst:
+                    continue
+                addr = inst["address"]
+                if is_unset(addr):
+                    continue
+                if "NOFAILOVER" in (inst.get("flags") or ()):
+                    tests.setdefault(key, addr)
+                elif is_data_address(addr, ()) and addr not in found:
+                    found.append(addr)
+        if "IPMP" in flags:
+            observed.groups[group] = phys
+            continue
+        observed.groups.setdefault(group, None)
+        observed.members[phys] = Member(phys, group, interface_state(flags), families, tests)
+    return observed
+
+
+# --------------------------------------------------------------------------
+# group status (the ipmp.status contract)
+# --------------------------------------------------------------------------
+def group_state(states):
+    """``ok`` when every member is usable, ``failed`` when none is,
+    else ``degraded``."""
+    states = list(states)
+    good = [s for s in states if usable(s)]
+    if not good:
+        return "failed"
+    if len(good) < len(states):
+        return "degraded"
+    return "ok"
+
+
+def status(observed):
+    """The ``ipmp.status`` return for every group of ``observed``."""
+    out = {}
+    for group in sorted(observed.groups):
+        members = observed.group_members(group)
+        interfaces = {}
+        detection = "link"
+        for member in members:
+            info = {"state": member.state}
+            info.update(member.test_addresses)
+            if member.test_addresses:
+                detection = "probe"
+            interfaces[member.name] = info
+        entry = {
+            "state": group_state(i["state"] for i in interfaces.values()),
+            "failure_detection": detection,
+            "interfaces": interfaces,
+            "addresses": sorted(observed.addresses.get(group, []), key=address_key),
+        }
+        if observed.groups.get(group):
+            entry["interface"] = observed.groups[group]
+        out[group] = entry
+    return out
+
+
+def groups(observed):
+    """``{group: [member names]}``, members sorted."""
+    out = {}
+    for name in sorted(observed.members, key=unit_key):
+        out.setdefault(observed.members[name].group, []).append(name)
+    return out
+
+
+# --------------------------------------------------------------------------
+# never cut a host off
+# --------------------------------------------------------------------------
+def offline_refusal(observed, interface):
+    """Why ``if_mpadm -d interface`` must not run, or None.
+
+    Refused when the interface is already offline, or when, in an address
+    family the interface is plumbed for, no other member of its group is
+    working: offlining it would leave the group nothing to carry that
+    family's data addresses.
+    """
+    member = observed.members.get(interface)
+    if member is None:
+        return None
+    if member.state == "offline":
+        return "{} is already offline".format(interface)
+    others = [m for m in observed.group_members(member.group) if m.name != interface]
+    families = sorted(member.families) or [None]
+    for family in families:
+        peers = [m for m in others if family is None or family in m.families]
+        if any(m.working(family) for m in peers):
+            continue
+        if member.working(family):
+            why = "it is the last working interface of IPMP group {}".format(member.group)
+        else:
+            why = "no other interface of IPMP group {} is working".format(member.group)
+        if family == "inet6":
+            why += " for IPv6"
+        listed = ", ".join("{} {}".format(m.name, m.state) for m in others)
+        return "Refusing to offline {}: {} ({})".format(
+            interface, why, listed or "no other interfaces"
+        )
+    return None
+
+
+def takeaway_refusal(observed, interface, family, leaves=None, standby=None):
+    """Why a change must not run because it takes ``interface`` away from a
+    group in ``family``, or None.
+
+    ``standby`` (a group name): the interface, now carrying data in that
+    group, is to become a standby; refused unless another member of the
+    group carries data.  ``leaves`` (a group name): the interface, working
+    in that group, is to move to another group; refused unless another
+    member of the group it leaves is working.
+    """
+    member = observed.members.get(interface)
+    if member is None or not member.working(family):
+        return None
+    view = member.families[family]
+    checks = []
+    if standby is not None and member.group == standby and view["carries_data"]:
+        checks.append((standby, "mark {} standby".format(interface), "carries_data"))
+    if leaves:
+        checks.append((leaves, "move {} from group {} to {}".format(interface, leaves, standby or "another group"), "working"))
+    for victim, action, rule in checks:
+        others = [m for m in observed.group_members(victim, family) if m.name != interface]
+        if any(m.families[family][rule] for m in others):
+            continue
+        state = (
+            ", ".join("{}: {}".format(m.name, m.families[family]["condition"]) for m in others)
+            or "no other interface"
+        )
+        return (
+            "Refusing to {}: it is the last working interface of group {} "
+            "({}). Nothing further was changed; repair the group and run the "
+            "state again.".format(action, victim, state)
+        )
+    return None
+
+
+# --------------------------------------------------------------------------
+# snapshots: what a change of status is made of
+# --------------------------------------------------------------------------
+def snapshot(status_):
+    """Reduce an ``ipmp.status`` return to the group and interface states,
+    ``{group: {"state": ..., "interfaces": {name: state}}}``: what the
+    watcher compares between polls and the runner between an alert and its
+    summary.  JSON round-trips unchanged."""
+    snap = {}
+    if not isinstance(status_, dict):
+        return snap
+    for group, info in status_.items():
+        if not isinstance(info, dict):
+            continue
+        ifaces = info.get("interfaces") or {}
+        snap[group] = {
+            "state": info.get("state"),
+            "interfaces": dict(
+                (name, (val or {}).get("state"))
+                for name, val in ifaces.items()
+                if isinstance(val, dict)
+            ),
+        }
+    return snap
+
+
+def members_in(info, states):
+    """Sorted names of a status entry's interfaces in one of ``states``."""
+    return sorted(
+        name
+        for name, val in ((info or {}).get("interfaces") or {}).items()
+        if (val or {}).get("state") in states
+    )
+
+
+def worst(states):
+    """The worst of several group states (``failed`` > ``degraded`` > ``ok``)."""
+    states = list(states)
+    for word in ("failed", "degraded"):
+        if word in states:
+            return word
+    return "ok" if states else None
