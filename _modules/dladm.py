@@ -40,13 +40,17 @@ def _cmd(name):
     return __utils__["ipmp_cmd.{}".format(name)]
 
 
+def _valid(name):
+    return __utils__["ipmp_validate.{}".format(name)]
+
+
 def _solaris10():
     """Solaris 10 has the old dladm (no -o); 5.11 kernels have the new one."""
     return str(__grains__.get("kernelrelease", "5.10")) == "5.10"
 
 
 def _read(args, refresh):
-    _cmd("boolean")(refresh, "refresh")
+    _valid("boolean")(refresh, "refresh")
     if refresh:
         _cmd("clear_cache")(__context__)
     return _cmd("run")("dladm", args, context=__context__, cache=True)
@@ -55,7 +59,7 @@ def _read(args, refresh):
 def _check_name(name):
     """Validate an optional link or device name (a physical interface name)."""
     if name is not None:
-        _cmd("interface")(name, logical=False)
+        _valid("interface")(name, logical=False)
 
 
 def _pick(data, name, what):
@@ -134,7 +138,7 @@ def show_phys(link=None, refresh=False):
         salt '*' dladm.show_phys net0
     """
     _check_name(link)
-    _cmd("boolean")(refresh, "refresh")
+    _valid("boolean")(refresh, "refresh")
     if _solaris10():
         raise CommandExecutionError(
             "dladm show-phys does not exist on Solaris 10; use dladm.show_dev"

@@ -37,6 +37,10 @@ def _cmd(name):
     return __utils__["ipmp_cmd.{}".format(name)]
 
 
+def _valid(name):
+    return __utils__["ipmp_validate.{}".format(name)]
+
+
 def _run(args, mutate=True, cache=False):
     return _cmd("run")("ifconfig", args, context=__context__, cache=cache, mutate=mutate)
 
@@ -46,11 +50,11 @@ def _root():
 
 
 def _check_interface(interface, logical=True):
-    return _cmd("interface")(interface, logical=logical)
+    return _valid("interface")(interface, logical=logical)
 
 
 def _check_family(family):
-    return _cmd("family")(family)
+    return _valid("family")(family)
 
 
 def _all(refresh=False):
@@ -82,10 +86,10 @@ def show(interface=None, refresh=False):
     """
     if interface is not None:
         _check_interface(interface)
-    _cmd("boolean")(refresh, "refresh")
+    _valid("boolean")(refresh, "refresh")
     data = _all(refresh=refresh)
     if interface is None or ":" in interface:
-        return _cmd("only")(data, interface)
+        return __utils__["ipmp_parse.only"](data, interface)
     return {
         name: value
         for name, value in data.items()
@@ -169,7 +173,7 @@ def set_group(interface, group, family="inet"):
     """
     _check_interface(interface, logical=False)
     if group != "":
-        _cmd("group")(group)
+        _valid("group")(group)
     _check_family(family)
     _run([interface, family, "group", group])
     return True
@@ -188,7 +192,7 @@ def standby(interface, enable=True, family="inet"):
         salt '*' ifconfig.standby bge2 enable=False
     """
     _check_interface(interface, logical=False)
-    enable = _cmd("boolean")(enable, "enable")
+    enable = _valid("boolean")(enable, "enable")
     _check_family(family)
     _run([interface, family, "standby" if enable else "-standby"])
     return True
@@ -228,14 +232,14 @@ def addif(
     """
     _check_interface(interface, logical=False)
     family = _check_family(family)
-    _cmd("host_prefix")(address, family)
-    deprecated = _cmd("boolean")(deprecated, "deprecated")
-    failover = _cmd("boolean")(failover, "failover")
-    up = _cmd("boolean")(up, "up")
+    _valid("host_prefix")(address, family)
+    deprecated = _valid("boolean")(deprecated, "deprecated")
+    failover = _valid("boolean")(failover, "failover")
+    up = _valid("boolean")(up, "up")
     words = [interface, family, "addif", address]
     if family == "inet":
-        words += ["netmask", _cmd("netmask")(netmask)]
-        words += ["broadcast", _cmd("broadcast")(broadcast)]
+        words += ["netmask", _valid("netmask")(netmask)]
+        words += ["broadcast", _valid("broadcast")(broadcast)]
     elif netmask not in ("+", None) or broadcast not in ("+", None):
         raise SaltInvocationError(
             "netmask and broadcast apply to IPv4 only; give IPv6 addresses "
@@ -264,7 +268,7 @@ def removeif(interface, address, family="inet"):
     """
     _check_interface(interface, logical=False)
     family = _check_family(family)
-    _cmd("host_prefix")(address, family)
+    _valid("host_prefix")(address, family)
     _run([interface, family, "removeif", address])
     return True
 
@@ -286,7 +290,7 @@ def configure(interface, tokens, family="inet"):
     """
     _check_interface(interface)
     family = _check_family(family)
-    words = _cmd("tokens")(tokens, family)
+    words = _valid("tokens")(tokens, family)
     if not words:
         raise SaltInvocationError("no ifconfig tokens given")
     _run([interface, family] + words)
@@ -295,7 +299,7 @@ def configure(interface, tokens, family="inet"):
 
 def _hostname_file(interface, family):
     name = "hostname.{}" if family == "inet" else "hostname6.{}"
-    return _cmd("root_path")(_root(), "/etc/" + name.format(interface))
+    return _valid("root_path")(_root(), "/etc/" + name.format(interface))
 
 
 def apply_hostname_file(interface, family="inet", plumb=True, test=False):  # pylint: disable=redefined-outer-name
@@ -325,8 +329,8 @@ def apply_hostname_file(interface, family="inet", plumb=True, test=False):  # py
     """
     _check_interface(interface)
     family = _check_family(family)
-    plumb = _cmd("boolean")(plumb, "plumb")
-    test = _cmd("boolean")(test, "test")
+    plumb = _valid("boolean")(plumb, "plumb")
+    test = _valid("boolean")(test, "test")
     path = _hostname_file(interface, family)
     try:
         with open(path, "rb") as handle:
@@ -343,7 +347,7 @@ def apply_hostname_file(interface, family="inet", plumb=True, test=False):  # py
             path,
         )
     try:
-        lines = _cmd("hostname_file_commands")(text, family)
+        lines = _valid("hostname_file_commands")(text, family)
     except SaltInvocationError as exc:
         raise SaltInvocationError("{}: {}".format(path, exc))
     commands = []

@@ -11,7 +11,6 @@ newer releases. Files are read under the ``ipmp.root`` config key (default
 ``/``); the log is ``ipmp.messages`` (default ``/var/adm/messages``) under it.
 """
 
-import ipaddress
 import logging
 import os
 
@@ -27,9 +26,6 @@ MPATHD_FILE = "/etc/default/mpathd"
 TAIL_BLOCK = 64 * 1024
 TAIL_MAX_BYTES = 16 * 1024 * 1024
 MAX_EVENTS = 10000
-
-# Interface states that still carry traffic (or can, for a standby).
-USABLE = ("active", "standby", "inactive")
 
 
 def __virtual__():
@@ -50,8 +46,14 @@ def _cmd(name):
     return __utils__["ipmp_cmd.{}".format(name)]
 
 
-def _solaris10():
-    return str(__grains__.get("kernelrelease", "5.10")) == "5.10"
+def _valid(name):
+    return __utils__["ipmp_validate.{}".format(name)]
+
+
+def _platform():
+    return __utils__["ipmp_platform.platform"](
+        __grains__, __salt__["config.get"]("ipmp.platform", None)
+    )
 
 
 def _root():
@@ -59,131 +61,29 @@ def _root():
 
 
 def _ifconfig_all(refresh=False):
-    _cmd("boolean")(refresh, "refresh")
+    _valid("boolean")(refresh, "refresh")
     if refresh:
         _cmd("clear_cache")(__context__)
     text = _cmd("run")("ifconfig", ["-a"], context=__context__, cache=True)
     return __utils__["ipmp_parse.ifconfig"](text)
 
 
-def _unit(name):
-    """Sort key: physical name, then logical unit number."""
-    phys, _, unit = name.partition(":")
-    return (phys, int(unit) if unit.isdigit() else 0)
+def _model(name):
+    return __utils__["ipmp_model.{}".format(name)]
+
+def _utils():
+    """This module's ``__utils__`` as a plain mapping, to hand to a util
+    that reaches other utils through it (inside a function call Salt's
+    ``__utils__`` resolves against the caller's loader, so pass the loader
+    itself)."""
+    value = getattr(__utils__, "value", None)
+    return value() if callable(value) else __utils__
 
 
-def _state(flags):
-    """Interface state from in.mpathd's flags, worst first."""
-    if "OFFLINE" in flags:
-        return "offline"
-    if "FAILED" in flags:
-        return "failed"
-    if "INACTIVE" in flags:
-        return "standby" if "STANDBY" in flags else "inactive"
-    return "active"
 
-
-def _is_unset(addr):
-    try:
-        return ipaddress.ip_address(addr).is_unspecified
-    except ValueError:
-        return True
-
-
-def _is_link_local(addr):
-    try:
-        return ipaddress.ip_address(addr).is_link_local
-    except ValueError:
-        return False
-
-
-def _addr_key(addr):
-    ip = ipaddress.ip_address(addr)
-    return (ip.version, int(ip))
-
-
-def _grouped(data):
-    """
-    ``{physical: group}`` from the groupname of each :0 interface, and the
-    same for IPMP interfaces (flag ``IPMP``: ``ipmp0`` on Solaris 11 and
-    illumos), which hold a group's data addresses but are not members.
-    """
-    members = {}
-    ipmp_ifs = {}
-    for name in sorted(data, key=_unit):
-        if ":" in name:
-            continue
-        entry = data[name]
-        names = []
-        flags = set()
-        for fam in ("inet", "inet6"):
-            inst = entry.get(fam)
-            if isinstance(inst, dict):
-                flags.update(inst.get("flags", []))
-                if inst.get("groupname"):
-                    names.append(inst["groupname"])
-        if not names:
-            continue
-        if len(set(names)) > 1:
-            log.warning(
-                "ipmp: %s is in group %s for IPv4 but %s for IPv6; using %s",
-                name,
-                names[0],
-                names[1],
-                names[0],
-            )
-        (ipmp_ifs if "IPMP" in flags else members)[name] = names[0]
-    return members, ipmp_ifs
-
-
-def _members(data):
-    return _grouped(data)[0]
-
-
-def _build_status(data):
-    members, ipmp_ifs = _grouped(data)
-    stanzas = {}
-    for name in sorted(data, key=_unit):
-        phys = name.split(":", 1)[0]
-        if phys in members or phys in ipmp_ifs:
-            stanzas.setdefault(phys, []).append(data[name])
-    status = {}
-    for phys in sorted(list(members) + list(ipmp_ifs), key=_unit):
-        grp = members.get(phys) or ipmp_ifs[phys]
-        entry = status.setdefault(
-            grp,
-            {"state": "ok", "failure_detection": "link", "interfaces": {}, "addresses": []},
-        )
-        flags = set()
-        for fam in ("inet", "inet6"):
-            flags.update(data[phys].get(fam, {}).get("flags", []))
-        info = {"state": _state(flags)}
-        for stanza in stanzas[phys]:
-            for fam, key in (("inet", "test_address"), ("inet6", "test_address6")):
-                inst = stanza.get(fam)
-                if not isinstance(inst, dict) or "address" not in inst:
-                    continue
-                addr = inst["address"]
-                if _is_unset(addr):
-                    continue
-                if "NOFAILOVER" in inst.get("flags", []):
-                    info.setdefault(key, addr)
-                elif not _is_link_local(addr) and addr not in entry["addresses"]:
-                    entry["addresses"].append(addr)
-        if phys in ipmp_ifs:
-            continue
-        if "test_address" in info or "test_address6" in info:
-            entry["failure_detection"] = "probe"
-        entry["interfaces"][phys] = info
-    for entry in status.values():
-        states = [i["state"] for i in entry["interfaces"].values()]
-        usable = [s for s in states if s in USABLE]
-        if not usable:
-            entry["state"] = "failed"
-        elif len(usable) < len(states):
-            entry["state"] = "degraded"
-        entry["addresses"].sort(key=_addr_key)
-    return status
+def _observed(refresh=False):
+    """What ``ifconfig -a`` says about the groups, as the one model sees it."""
+    return _model("observe_ifconfig")(_ifconfig_all(refresh))
 
 
 def groups(refresh=False):
@@ -197,11 +97,7 @@ def groups(refresh=False):
 
         salt '*' ipmp.groups
     """
-    members = _members(_ifconfig_all(refresh))
-    ret = {}
-    for phys in sorted(members, key=_unit):
-        ret.setdefault(members[phys], []).append(phys)
-    return ret
+    return _model("groups")(_observed(refresh))
 
 
 def status(group=None, refresh=False):
@@ -227,26 +123,26 @@ def status(group=None, refresh=False):
         salt '*' ipmp.status ipmp0
     """
     if group is not None:
-        _cmd("group")(group)
-    return _cmd("only")(_build_status(_ifconfig_all(refresh)), group)
+        _valid("group")(group)
+    return __utils__["ipmp_parse.only"](_model("status")(_observed(refresh)), group)
 
 
 def _locate(interface, refresh):
-    """Validate a physical interface name and return (group name, group
-    status, the interface's state), or refuse."""
-    _cmd("interface")(interface, logical=False)
+    """Validate a physical interface name and return (the model's view of
+    the host, the interface's group member record), or refuse."""
+    _valid("interface")(interface, logical=False)
     data = _ifconfig_all(refresh)
     if interface not in data:
         raise CommandExecutionError(
             "{} is not plumbed on this host".format(interface)
         )
-    status_ = _build_status(data)
-    for name, entry in status_.items():
-        if interface in entry["interfaces"]:
-            return name, entry, entry["interfaces"][interface]["state"]
-    raise CommandExecutionError(
-        "{} is not in an IPMP group; in.mpathd does not manage it".format(interface)
-    )
+    observed = _model("observe_ifconfig")(data)
+    member = observed.members.get(interface)
+    if member is None:
+        raise CommandExecutionError(
+            "{} is not in an IPMP group; in.mpathd does not manage it".format(interface)
+        )
+    return observed, member
 
 
 def _mpadm(option, interface):
@@ -267,27 +163,10 @@ def offline(interface, refresh=False):
 
         salt 'host' ipmp.offline bge0
     """
-    grp, entry, state = _locate(interface, refresh)
-    if state == "offline":
-        raise CommandExecutionError("{} is already offline".format(interface))
-    others = sorted(
-        (name, info["state"])
-        for name, info in entry["interfaces"].items()
-        if name != interface
-    )
-    if not [name for name, st in others if st in USABLE]:
-        if state in USABLE:
-            why = "it is the last working interface of IPMP group {}".format(grp)
-        else:
-            why = "no other interface of IPMP group {} is working".format(grp)
-        raise CommandExecutionError(
-            "Refusing to offline {}: {} ({})".format(
-                interface,
-                why,
-                ", ".join("{} {}".format(n, s) for n, s in others)
-                or "no other interfaces",
-            )
-        )
+    observed, _ = _locate(interface, refresh)
+    refusal = _model("offline_refusal")(observed, interface)
+    if refusal:
+        raise CommandExecutionError(refusal)
     return _mpadm("-d", interface)
 
 
@@ -303,10 +182,12 @@ def online(interface, refresh=False):
 
         salt 'host' ipmp.online bge0
     """
-    grp, _, state = _locate(interface, refresh)
-    if state != "offline":
+    _, member = _locate(interface, refresh)
+    if member.state != "offline":
         raise CommandExecutionError(
-            "{} (group {}) is not offline; it is {}".format(interface, grp, state)
+            "{} (group {}) is not offline; it is {}".format(
+                interface, member.group, member.state
+            )
         )
     return _mpadm("-r", interface)
 
@@ -328,7 +209,7 @@ def mpathd():
 
         salt '*' ipmp.mpathd
     """
-    path = _cmd("root_path")(_root(), MPATHD_FILE)
+    path = _valid("root_path")(_root(), MPATHD_FILE)
     try:
         text = _read_file(path)
     except (IOError, OSError) as exc:
@@ -336,8 +217,7 @@ def mpathd():
             raise CommandExecutionError("Cannot read {}: {}".format(path, exc))
         log.info("ipmp: %s does not exist; in.mpathd uses its defaults", path)
         text = ""
-    # Solaris 10's in.mpathd matches yes/no by prefix, illumos's exactly
-    flavor = "solaris10" if _solaris10() else "illumos"
+    flavor = __utils__["ipmp_platform.mpathd_flavor"](_platform())
     for problem in __utils__["ipmp_parse.mpathd_problems"](text, flavor):
         log.warning("ipmp: %s: %s", path, problem)
     return __utils__["ipmp_parse.mpathd"](text, flavor)
@@ -367,9 +247,9 @@ def reload_mpathd():
 
 
 def _messages_path():
-    return __utils__["ipmp_tail.messages_path"](
+    return __utils__["ipmp_watch.messages_path"](
         __salt__["config.get"],
-        _cmd("root_path"),
+        _valid("root_path"),
         error=lambda name: CommandExecutionError(
             "ipmp.messages must be an absolute path, not {!r}".format(name)
         ),
@@ -428,7 +308,7 @@ def events(limit=50):
         salt '*' ipmp.events
         salt '*' ipmp.events limit=10
     """
-    limit = _cmd("integer")(limit, "limit", 1, MAX_EVENTS)
+    limit = _valid("integer")(limit, "limit", 1, MAX_EVENTS)
     path = _messages_path()
     try:
         return _tail_events(path, limit)
@@ -458,4 +338,4 @@ def check_pillar(data=None):
         raise CommandExecutionError(
             "The ipmp_pillar utility is missing; run saltutil.sync_utils"
         )
-    return validate(data)
+    return validate(data, _utils(), memo=__context__.setdefault("ipmp_pillar.checked", {}))

@@ -60,12 +60,7 @@ def __virtual__():
 # --------------------------------------------------------------------------
 def _ip(text):
     """Normalised address of a literal (prefix dropped), or None."""
-    if not isinstance(text, str):
-        return None
-    try:
-        return str(ipaddress.ip_address(text.split("/", 1)[0]))
-    except ValueError:
-        return None
+    return _model("ip")(text)
 
 
 def _version(family):
@@ -85,7 +80,7 @@ class _Resolver(object):
 
     def _file(self):
         if self._text is None:
-            path = __utils__["ipmp_cmd.root_path"](
+            path = __utils__["ipmp_validate.root_path"](
                 self.root, __utils__["ipmp_files.relpath"]("hosts")
             )
             self._text = __utils__["ipmp_files.read"](path) or ""
@@ -124,66 +119,29 @@ class _Resolver(object):
 
 
 # --------------------------------------------------------------------------
-# what is there
+# what is there: the one model answers
 # --------------------------------------------------------------------------
+def _model(name):
+    return __utils__["ipmp_model.{}".format(name)]
+
+def _utils():
+    """This module's ``__utils__`` as a plain mapping, to hand to a util
+    that reaches other utils through it (inside a function call Salt's
+    ``__utils__`` resolves against the caller's loader, so pass the loader
+    itself)."""
+    value = getattr(__utils__, "value", None)
+    return value() if callable(value) else __utils__
+
+
+
 def _flags(entry):
     return set(entry.get("flags") or [])
 
 
-def _working(entry):
-    flags = _flags(entry)
-    return "UP" in flags and "RUNNING" in flags and not flags & {"FAILED", "OFFLINE"}
-
-
-def _carries_data(entry):
-    """Working and not an idle standby (STANDBY,INACTIVE)."""
-    flags = _flags(entry)
-    return _working(entry) and not ("STANDBY" in flags and "INACTIVE" in flags)
-
-
-def _condition(entry):
-    flags = _flags(entry)
-    for flag, word in (("OFFLINE", "offline"), ("FAILED", "failed")):
-        if flag in flags:
-            return word
-    if "RUNNING" not in flags:
-        return "link down"
-    if "UP" not in flags:
-        return "down"
-    if "STANDBY" in flags and "INACTIVE" in flags:
-        return "standby"
-    return "active"
-
-
-def _members(show, group, family):
-    """Physical interfaces in ``group`` for ``family``, sorted."""
-    found = []
-    for name, entry in show.items():
-        if ":" in name:
-            continue
-        inst = entry.get(family) or {}
-        if inst.get("groupname") == group:
-            found.append(name)
-    return sorted(found)
-
-
 def _scope_addresses(show, group, ifname, family):
-    """Data addresses (not NOFAILOVER, not link-local, not unset) on the
-    group's interfaces and on ``ifname``, physical and logical."""
-    physicals = set(_members(show, group, family)) | {ifname}
-    found = set()
-    for name, entry in show.items():
-        if name.split(":", 1)[0] not in physicals:
-            continue
-        inst = entry.get(family) or {}
-        addr = _ip(inst.get("address"))
-        if not addr or "NOFAILOVER" in _flags(inst):
-            continue
-        parsed = ipaddress.ip_address(addr)
-        if parsed.is_unspecified or parsed.is_link_local:
-            continue
-        found.add(addr)
-    return found
+    """Data addresses of ``family`` on the group's interfaces and on
+    ``ifname``, physical and logical."""
+    return set(_model("data_addresses")(show, group, family, also=ifname))
 
 
 # --------------------------------------------------------------------------
@@ -354,35 +312,15 @@ def _plan(show, group, ifname, family, want):
 
 def _guard(show, group, plan):
     """Why ``plan`` must not run (it would take away a group's last working
-    interface), or None."""
-    entry = (show.get(plan.ifname) or {}).get(plan.family)
-    if not entry or not _working(entry):
-        return None
-    checks = []
-    if plan.sets_standby and entry.get("groupname") == group and _carries_data(entry):
-        checks.append((group, "mark {} standby".format(plan.ifname), _carries_data))
-    if plan.leaves_group:
-        checks.append(
-            (
-                plan.leaves_group,
-                "move {} from group {} to {}".format(plan.ifname, plan.leaves_group, group),
-                _working,
-            )
-        )
-    for victim, action, usable in checks:
-        others = [p for p in _members(show, victim, plan.family) if p != plan.ifname]
-        if any(usable(show[p][plan.family]) for p in others):
-            continue
-        state = (
-            ", ".join("{}: {}".format(p, _condition(show[p][plan.family])) for p in others)
-            or "no other interface"
-        )
-        return (
-            "Refusing to {}: it is the last working interface of group {} "
-            "({}). Nothing further was changed; repair the group and run the "
-            "state again.".format(action, victim, state)
-        )
-    return None
+    interface), or None: the model decides."""
+    return _model("takeaway_refusal")(
+        _model("observe_ifconfig")(show),
+        plan.ifname,
+        plan.family,
+        leaves=plan.leaves_group,
+        standby=group if plan.sets_standby else None,
+        joins=group,
+    )
 
 
 def _simulate(show, group, plan, want):
@@ -480,14 +418,16 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
     root
         Directory the hosts file is read under; default ``ipmp.root``.
     """
-    ret = __utils__["ipmp_files.state_ret"](name)
+    ret = __utils__["ipmp_stateret.new"](name)
     test = bool(__opts__["test"])
     try:
         group = __utils__["ipmp_pillar.validate_group"](
             name,
             {"failure_detection": failure_detection, "live": live, "interfaces": interfaces},
+            _utils(),
             live=True,
             path=["interfaces"],
+            memo=__context__.get("ipmp_pillar.checked"),
         )
         if hosts is not None and not isinstance(hosts, dict):
             raise SaltInvocationError("hosts must be a mapping of host name to address(es)")
@@ -498,7 +438,7 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
                 )
             )
             return ret
-        root = __utils__["ipmp_files.state_root"](root, __salt__["config.get"])
+        root = __utils__["ipmp_stateret.root"](root, __salt__["config.get"])
         resolve = _Resolver(hosts, root)
         probe = group["failure_detection"] == "probe"
         wanted = []
@@ -513,20 +453,20 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
                     continue
                 wanted.append((ifname, family, _desired(iface, family, probe, resolve)))
     except SaltInvocationError as exc:
-        return __utils__["ipmp_files.state_error"](
+        return __utils__["ipmp_stateret.error"](
             ret, exc, "Invalid arguments for group {}".format(name)
         )
     try:
         show = __salt__["ifconfig.show"]()
     except CommandExecutionError as exc:
-        return __utils__["ipmp_files.state_failed"](
+        return __utils__["ipmp_stateret.failed"](
             ret, "Cannot read the interfaces: {}".format(exc)
         )
     first = dict(((i, f), _plan(show, name, i, f, w)) for i, f, w in wanted)
     to_plumb = sorted(set(i for (i, _), p in first.items() if p.tokens[:1] == ["plumb"]))
     missing = _missing_nics(to_plumb)
     if missing:
-        return __utils__["ipmp_files.state_failed"](ret, missing)
+        return __utils__["ipmp_stateret.failed"](ret, missing)
 
     def takes_away(item):
         plan = first[(item[0], item[1])]

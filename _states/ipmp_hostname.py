@@ -47,14 +47,14 @@ def __virtual__():
 
 
 def _path(root, rel):
-    root = __utils__["ipmp_files.state_root"](root, __salt__["config.get"])
-    return __utils__["ipmp_cmd.root_path"](root, rel)
+    root = __utils__["ipmp_stateret.root"](root, __salt__["config.get"])
+    return __utils__["ipmp_validate.root_path"](root, rel)
 
 
 def _validate(name, family, address, netmask, broadcast, group, test_address, extra):
     """Check every argument with the command layer's validators; return the
     extra tokens as a list.  Raises SaltInvocationError."""
-    cmd = "ipmp_cmd."
+    cmd = "ipmp_validate."
     __utils__[cmd + "interface"](name, False)
     __utils__[cmd + "family"](family)
     if group is not None:
@@ -80,10 +80,7 @@ def _validate(name, family, address, netmask, broadcast, group, test_address, ex
         )
     __utils__[cmd + "netmask"](netmask)
     __utils__[cmd + "broadcast"](broadcast)
-    try:
-        return __utils__["ipmp_files.check_tokens"](extra)
-    except ValueError as exc:
-        raise SaltInvocationError(str(exc))
+    return __utils__[cmd + "extra"](extra)
 
 
 def managed(
@@ -129,7 +126,7 @@ def managed(
     root
         Directory the files live under; default the ``ipmp.root`` config key.
     """
-    ret = __utils__["ipmp_files.state_ret"](name)
+    ret = __utils__["ipmp_stateret.new"](name)
     try:
         extra = _validate(name, family, address, netmask, broadcast, group, test_address, extra)
         tokens = __utils__["ipmp_files.hostname_tokens"](
@@ -148,10 +145,10 @@ def managed(
         text = __utils__["ipmp_files.render_hostname"](tokens)
         changes = __utils__["ipmp_files.manage"](path, text, test=bool(__opts__["test"]))
     except (SaltInvocationError, ValueError, IOError, OSError) as exc:
-        return __utils__["ipmp_files.state_error"](
+        return __utils__["ipmp_stateret.error"](
             ret, exc, "Invalid arguments for {}".format(name)
         )
-    return __utils__["ipmp_files.state_report"](
+    return __utils__["ipmp_stateret.report"](
         ret,
         changes,
         __opts__["test"],

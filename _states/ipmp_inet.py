@@ -46,8 +46,8 @@ def __virtual__():
 
 
 def _path(kind, root):
-    root = __utils__["ipmp_files.state_root"](root, __salt__["config.get"])
-    return __utils__["ipmp_cmd.root_path"](root, __utils__["ipmp_files.relpath"](kind))
+    root = __utils__["ipmp_stateret.root"](root, __salt__["config.get"])
+    return __utils__["ipmp_validate.root_path"](root, __utils__["ipmp_files.relpath"](kind))
 
 
 def _apply(ret, kind, root, edit):
@@ -69,9 +69,9 @@ def _apply(ret, kind, root, edit):
             path, new, test=bool(__opts__["test"]), pending=pending
         )
     except (SaltInvocationError, ValueError, IOError, OSError) as exc:
-        return __utils__["ipmp_files.state_failed"](ret, str(exc))
+        return __utils__["ipmp_stateret.failed"](ret, str(exc))
     entry = "{} entry for {}".format(path, ret["name"])
-    return __utils__["ipmp_files.state_report"](
+    return __utils__["ipmp_stateret.report"](
         ret,
         changes,
         __opts__["test"],
@@ -94,10 +94,10 @@ def host(name, ip, root=None):
     root
         Directory the files live under; default the ``ipmp.root`` config key.
     """
-    ret = __utils__["ipmp_files.state_ret"](name)
+    ret = __utils__["ipmp_stateret.new"](name)
     addrs = ip if isinstance(ip, list) else [ip]
     try:
-        __utils__["ipmp_cmd.host"](name)
+        __utils__["ipmp_validate.host"](name)
         for addr in addrs:
             if not isinstance(addr, str):
                 raise SaltInvocationError("{!r} is not an address".format(addr))
@@ -110,7 +110,7 @@ def host(name, ip, root=None):
         except ValueError:
             pass
     except (SaltInvocationError, ValueError) as exc:
-        return __utils__["ipmp_files.state_error"](
+        return __utils__["ipmp_stateret.error"](
             ret, exc, "Invalid arguments for host {}".format(name)
         )
     return _apply(
@@ -130,11 +130,11 @@ def netmask(name, mask, root=None):
     root
         Directory the files live under; default the ``ipmp.root`` config key.
     """
-    ret = __utils__["ipmp_files.state_ret"](name)
+    ret = __utils__["ipmp_stateret.new"](name)
     try:
         network, mask = __utils__["ipmp_files.check_network"](name, mask)
     except ValueError as exc:
-        return __utils__["ipmp_files.state_error"](
+        return __utils__["ipmp_stateret.error"](
             ret, exc, "Invalid arguments for netmask {}".format(name)
         )
     return _apply(

@@ -65,7 +65,7 @@ def managed(
     root
         Directory the file lives under; default the ``ipmp.root`` config key.
     """
-    ret = __utils__["ipmp_files.state_ret"](name)
+    ret = __utils__["ipmp_stateret.new"](name)
     declared = {
         "failure_detection_time": failure_detection_time,
         "failback": failback,
@@ -81,8 +81,8 @@ def managed(
         if not settings:
             ret["comment"] = "No mpathd tunable declared; nothing to manage"
             return ret
-        root = __utils__["ipmp_files.state_root"](root, __salt__["config.get"])
-        path = __utils__["ipmp_cmd.root_path"](root, __utils__["ipmp_files.relpath"]("mpathd"))
+        root = __utils__["ipmp_stateret.root"](root, __salt__["config.get"])
+        path = __utils__["ipmp_validate.root_path"](root, __utils__["ipmp_files.relpath"]("mpathd"))
         old = __utils__["ipmp_files.read"](path)
         new = __utils__["ipmp_files.edit_mpathd"](old or "", settings)
         before = __utils__["ipmp_parse.mpathd"](old or "")
@@ -95,7 +95,7 @@ def managed(
             )
         changes = __utils__["ipmp_files.manage"](path, new, test=bool(__opts__["test"]))
     except (SaltInvocationError, ValueError, IOError, OSError) as exc:
-        return __utils__["ipmp_files.state_error"](ret, exc, "Invalid mpathd settings")
+        return __utils__["ipmp_stateret.error"](ret, exc, "Invalid mpathd settings")
     if changes is None:
         ret["comment"] = "{} already sets {}".format(
             path, ", ".join("{}={}".format(k, _show(settings[k])) for k in sorted(settings))

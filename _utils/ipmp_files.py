@@ -38,11 +38,6 @@ MAX_FAILURE_DETECTION_TIME = 2147483647
 
 NEW_FILE_MODE = 0o644
 
-# Tokens allowed in ``extra``: plain ifconfig words and values, nothing a shell
-# or the boot script would treat specially.
-_TOKEN_RE = re.compile(r"^[A-Za-z0-9_.:/+-]{1,64}$")
-
-
 def __virtual__():
     return __virtualname__
 
@@ -204,78 +199,8 @@ def manage(path, new, test=False, new_mode=NEW_FILE_MODE, pending=None):
 
 
 # --------------------------------------------------------------------------
-# what the ipmp_* states share
-# --------------------------------------------------------------------------
-def state_ret(name):
-    """The return dict every state starts from."""
-    return {"name": name, "changes": {}, "result": True, "comment": ""}
-
-
-def state_root(root, config_get):
-    """``root`` as given, else the ``ipmp.root`` config key (``/`` by default);
-    ``config_get`` is the state's ``__salt__['config.get']``."""
-    if root is None:
-        root = config_get("ipmp.root", "/")
-    return root
-
-
-def state_failed(ret, comment):
-    """Mark ``ret`` failed with ``comment`` and return it."""
-    ret["result"] = False
-    ret["comment"] = comment
-    return ret
-
-
-def state_error(ret, exc, invalid):
-    """Mark ``ret`` failed for ``exc``: a file error (OSError) says itself,
-    anything else (bad arguments) is prefixed ``invalid: ``."""
-    if isinstance(exc, (IOError, OSError)):
-        return state_failed(ret, str(exc))
-    return state_failed(ret, "{}: {}".format(invalid, exc))
-
-
-def state_report(ret, changes, test, unchanged, would, done):
-    """Fill ``ret`` from the changes dict :func:`manage` returned: comment
-    ``unchanged`` when it is None, else the changes with comment ``would``
-    (result None) under test or ``done``."""
-    if changes is None:
-        ret["comment"] = unchanged
-        return ret
-    ret["changes"] = changes
-    if test:
-        ret["result"] = None
-        ret["comment"] = would
-    else:
-        ret["comment"] = done
-    return ret
-
-
-# --------------------------------------------------------------------------
 # /etc/hostname.<if> and /etc/hostname6.<if>
 # --------------------------------------------------------------------------
-def check_tokens(tokens, what="extra"):
-    """Validate a list of extra ifconfig tokens; return it as a list of str."""
-    if tokens is None:
-        return []
-    if isinstance(tokens, str):
-        tokens = tokens.split()
-    if not isinstance(tokens, (list, tuple)):
-        raise ValueError("{} must be a list of ifconfig tokens".format(what))
-    out = []
-    for token in tokens:
-        if isinstance(token, bool) or not isinstance(token, (str, int)):
-            raise ValueError("{}: {!r} is not an ifconfig token".format(what, token))
-        token = str(token)
-        if not _TOKEN_RE.match(token):
-            raise ValueError(
-                "{}: {!r} is not an ifconfig token (letters, digits and _ . : / + - only)".format(
-                    what, token
-                )
-            )
-        out.append(token)
-    return out
-
-
 def _with_prefix(address, default=64):
     return address if "/" in address else "{}/{}".format(address, default)
 
@@ -316,7 +241,7 @@ def hostname_tokens(
 
         [TEST6] [EXTRA] [-failover] group G [standby] up  addif ADDR6/64 up
     """
-    extra = check_tokens(extra)
+    extra = [str(word) for word in (extra or [])]
     tokens = []
     if family == "inet":
         first = test_address or address

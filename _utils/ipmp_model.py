@@ -289,8 +289,6 @@ def status(observed):
             "interfaces": interfaces,
             "addresses": sorted(observed.addresses.get(group, []), key=address_key),
         }
-        if observed.groups.get(group):
-            entry["interface"] = observed.groups[group]
         out[group] = entry
     return out
 
@@ -309,10 +307,11 @@ def groups(observed):
 def offline_refusal(observed, interface):
     """Why ``if_mpadm -d interface`` must not run, or None.
 
-    Refused when the interface is already offline, or when, in an address
-    family the interface is plumbed for, no other member of its group is
-    working: offlining it would leave the group nothing to carry that
-    family's data addresses.
+    Refused when the interface is already offline, or when no other member
+    of its group is usable (active, standby or inactive), the rule
+    in.mpathd itself applies to an offline request (``MI_OFFLINE`` with a
+    minimum redundancy of one).  Counted per interface, both address
+    families together, as in.mpathd counts.
     """
     member = observed.members.get(interface)
     if member is None:
@@ -320,32 +319,26 @@ def offline_refusal(observed, interface):
     if member.state == "offline":
         return "{} is already offline".format(interface)
     others = [m for m in observed.group_members(member.group) if m.name != interface]
-    families = sorted(member.families) or [None]
-    for family in families:
-        peers = [m for m in others if family is None or family in m.families]
-        if any(m.working(family) for m in peers):
-            continue
-        if member.working(family):
-            why = "it is the last working interface of IPMP group {}".format(member.group)
-        else:
-            why = "no other interface of IPMP group {} is working".format(member.group)
-        if family == "inet6":
-            why += " for IPv6"
-        listed = ", ".join("{} {}".format(m.name, m.state) for m in others)
-        return "Refusing to offline {}: {} ({})".format(
-            interface, why, listed or "no other interfaces"
-        )
-    return None
+    if any(usable(m.state) for m in others):
+        return None
+    if usable(member.state):
+        why = "it is the last working interface of IPMP group {}".format(member.group)
+    else:
+        why = "no other interface of IPMP group {} is working".format(member.group)
+    listed = ", ".join("{} {}".format(m.name, m.state) for m in others)
+    return "Refusing to offline {}: {} ({})".format(
+        interface, why, listed or "no other interfaces"
+    )
 
 
-def takeaway_refusal(observed, interface, family, leaves=None, standby=None):
+def takeaway_refusal(observed, interface, family, leaves=None, standby=None, joins=None):
     """Why a change must not run because it takes ``interface`` away from a
     group in ``family``, or None.
 
-    ``standby`` (a group name): the interface, now carrying data in that
-    group, is to become a standby; refused unless another member of the
-    group carries data.  ``leaves`` (a group name): the interface, working
-    in that group, is to move to another group; refused unless another
+    ``standby`` (a group name): the interface, carrying data in that group,
+    is to become a standby; refused unless another member of the group
+    carries data.  ``leaves`` (a group name): the interface, working in
+    that group, is to move to group ``joins``; refused unless another
     member of the group it leaves is working.
     """
     member = observed.members.get(interface)
@@ -356,7 +349,8 @@ def takeaway_refusal(observed, interface, family, leaves=None, standby=None):
     if standby is not None and member.group == standby and view["carries_data"]:
         checks.append((standby, "mark {} standby".format(interface), "carries_data"))
     if leaves:
-        checks.append((leaves, "move {} from group {} to {}".format(interface, leaves, standby or "another group"), "working"))
+        action = "move {} from group {} to {}".format(interface, leaves, joins)
+        checks.append((leaves, action, "working"))
     for victim, action, rule in checks:
         others = [m for m in observed.group_members(victim, family) if m.name != interface]
         if any(m.families[family][rule] for m in others):
@@ -371,6 +365,29 @@ def takeaway_refusal(observed, interface, family, leaves=None, standby=None):
             "state again.".format(action, victim, state)
         )
     return None
+
+
+def data_addresses(data, group, family, also=None):
+    """The data addresses of ``family`` that parsed ``ifconfig -a`` shows on
+    the members of ``group`` (and on interface ``also``), physical and
+    logical interfaces alike, normalised."""
+    physicals = set(
+        name
+        for name, entry in data.items()
+        if ":" not in name and (entry.get(family) or {}).get("groupname") == group
+    )
+    if also:
+        physicals.add(also)
+    found = []
+    for name in sorted(data, key=unit_key):
+        if physical(name) not in physicals:
+            continue
+        inst = data[name].get(family) or {}
+        if is_data_address(inst.get("address"), inst.get("flags")):
+            addr = ip(inst["address"])
+            if addr not in found:
+                found.append(addr)
+    return found
 
 
 # --------------------------------------------------------------------------

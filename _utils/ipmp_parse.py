@@ -759,3 +759,13 @@ def mpathd(text, flavor="solaris10"):
 def mpathd_problems(text, flavor="solaris10"):
     """The messages in.mpathd would log (without newline) reading this file."""
     return _mpathd_read(text, flavor)[1]
+
+
+# ---------------------------------------------------------------- return shaping
+
+def only(data, name):
+    """``data`` (a dict keyed by name) when ``name`` is None, else just its
+    ``name`` entry (``{}`` when there is none)."""
+    if name is None:
+        return data
+    return {key: value for key, value in data.items() if key == name}

@@ -8,15 +8,20 @@ is reported with the pillar key path it sits at, e.g.
 ``ipmp:groups:ipmp0:interfaces:bge0:stanbdy: unknown key; did you mean
 'standby'?``.
 
-Names and addresses are checked by the command layer's validators
-(``ipmp_cmd``), the tunables and netmasks by ``ipmp_files``, so the pillar
-accepts exactly what the states and the execution modules accept.
+Names, addresses and ``extra`` words are checked by ``ipmp_validate``, the
+tunables and netmasks by ``ipmp_files``, so the pillar accepts exactly what
+the states and the execution modules accept.  Salt's utils loader gives
+utils no ``__utils__``: the caller passes its own mapping in as ``utils``.
+
+Validated once per run: :func:`validate` records each group it normalised
+in ``memo`` (the caller's ``__context__``), and :func:`validate_group`,
+which ``ipmp_group.present`` calls on its arguments, skips a group the
+pillar check already normalised in the same run.
 """
 
 import difflib
-import importlib.util
 import ipaddress
-import os
+import json
 
 from salt.exceptions import SaltInvocationError
 
@@ -41,34 +46,32 @@ INTERFACE_KEYS = (
 )
 LINK_LOCAL = ("link-local", "linklocal")
 
-_SIBLINGS = {}
-
 
 def __virtual__():
     return __virtualname__
 
 
-def _sibling(name):
-    """The ``ipmp_cmd`` / ``ipmp_files`` util next to this file.
+class _Lib(object):
+    """The functions of one util, looked up in the caller's ``__utils__``
+    (Salt's utils loader gives utils no ``__utils__`` of their own, so the
+    caller passes its mapping in)."""
 
-    Salt's utils loader gives utils no ``__utils__``; loading the sibling file
-    by path works the same on a minion (extmods) and in a checkout.
-    """
-    mod = _SIBLINGS.get(name)
-    if mod is None:
-        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), name + ".py")
-        spec = importlib.util.spec_from_file_location("ipmp_pillar_" + name, path)
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        _SIBLINGS[name] = mod
-    return mod
+    def __init__(self, utils, module):
+        self._utils = utils
+        self._module = module
+
+    def __getattr__(self, name):
+        return self._utils["{}.{}".format(self._module, name)]
 
 
 class _Problems(object):
-    """Collects problems as (key path, message)."""
+    """Collects problems as (key path, message), and reaches the validators
+    (``ipmp_validate``) and file formats (``ipmp_files``) through ``utils``."""
 
-    def __init__(self):
+    def __init__(self, utils):
         self.items = []
+        self.names = _Lib(utils, "ipmp_validate")
+        self.files = _Lib(utils, "ipmp_files")
 
     def add(self, path, message):
         self.items.append((":".join(str(p) for p in path), message))
@@ -153,7 +156,7 @@ def _host_or_ip(problems, path, value, family):
     if isinstance(value, bool) or not isinstance(value, str):
         problems.add(path, "must be a hostname or an address, not {}".format(_kind(value)))
         return None
-    cmd = _sibling("ipmp_cmd")
+    cmd = problems.names
     literal = value.split("/", 1)[0]
     if _is_ip(literal):
         version = ipaddress.ip_address(literal).version
@@ -193,7 +196,7 @@ def _hosts(problems, data):
     hosts = _mapping(problems, ["ipmp", "hosts"], data, "hosts")
     if not hosts:
         return out
-    cmd = _sibling("ipmp_cmd")
+    cmd = problems.names
     for name in sorted(hosts, key=str):
         path = ["ipmp", "hosts", name]
         if not isinstance(name, str) or _is_ip(name) or not _checked_ok(cmd.host, name):
@@ -220,7 +223,7 @@ def _netmasks(problems, data):
     netmasks = _mapping(problems, ["ipmp", "netmasks"], data, "netmasks")
     if not netmasks:
         return out
-    files = _sibling("ipmp_files")
+    files = problems.files
     for network in sorted(netmasks, key=str):
         path = ["ipmp", "netmasks", network]
         checked = problems.check(path, files.check_network, network, netmasks[network])
@@ -235,7 +238,7 @@ def _mpathd(problems, data):
     if not mpathd:
         return out
     _unknown(problems, ["ipmp", "mpathd"], mpathd, MPATHD_KEYS)
-    files = _sibling("ipmp_files")
+    files = problems.files
     for key in MPATHD_KEYS:
         if mpathd.get(key) is None:
             continue
@@ -321,7 +324,7 @@ def _interface(problems, path, name, data, group_live, probe):
     }
     netmask = iface.get("netmask")
     if netmask is not None:
-        if not isinstance(netmask, str) or not _checked_ok(_sibling("ipmp_cmd").netmask, netmask):
+        if not isinstance(netmask, str) or not _checked_ok(problems.names.netmask, netmask):
             problems.add(
                 path + ["netmask"],
                 "{!r} is not '+' or a contiguous dotted-quad netmask".format(netmask),
@@ -330,7 +333,7 @@ def _interface(problems, path, name, data, group_live, probe):
             out["netmask"] = netmask
     if iface.get("extra") is not None:
         extra = problems.check(
-            path + ["extra"], _sibling("ipmp_files").check_tokens, iface["extra"]
+            path + ["extra"], problems.names.extra, iface["extra"]
         )
         out["extra"] = extra or []
     has6 = bool(out["address6"] or out["test_address6"])
@@ -378,7 +381,7 @@ def _interface_hint(key, value):
     return None
 
 
-def validate_group(name, data, live=True, path=None, owners=None, problems=None):
+def validate_group(name, data, utils, live=True, path=None, owners=None, problems=None, memo=None):
     """Validate and normalise one group.
 
     Returns ``{"failure_detection", "live", "interfaces": {if: {...}}}``.
@@ -386,10 +389,12 @@ def validate_group(name, data, live=True, path=None, owners=None, problems=None)
     given (the state modules call it that way).
     """
     own = problems is None
-    problems = problems or _Problems()
+    if memo is not None and own and _memo_key(name, data) in memo:
+        return data  # this very group was validated earlier in the run
+    problems = problems or _Problems(utils)
     path = path or ["ipmp", "groups", name]
     owners = owners if owners is not None else {}
-    cmd = _sibling("ipmp_cmd")
+    cmd = problems.names
     out = None
     group = _mapping(problems, path, data, "a group")
     if not isinstance(name, str):
@@ -459,6 +464,9 @@ def validate_group(name, data, live=True, path=None, owners=None, problems=None)
                     seen[value] = "{}:{}".format(ifname, key)
     if own:
         _raise(problems)
+    if memo is not None:
+        for name, group in out["groups"].items():
+            memo[_memo_key(name, group)] = True
     return out
 
 
@@ -472,7 +480,14 @@ def _raise(problems):
     raise SaltInvocationError("Invalid ipmp pillar: " + first)
 
 
-def validate(data):
+def _memo_key(name, group):
+    try:
+        return json.dumps([name, group], sort_keys=True)
+    except (TypeError, ValueError):
+        return None
+
+
+def validate(data, utils, memo=None):
     """Validate the ``ipmp`` pillar; return it normalised.
 
     Normalised form: ``hosts`` {name: [addresses]}, ``netmasks`` {network:
@@ -484,7 +499,7 @@ def validate(data):
     Raises SaltInvocationError naming the key path of the first problem (and
     listing any others) so that one message says what to fix.
     """
-    problems = _Problems()
+    problems = _Problems(utils)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -503,8 +518,13 @@ def validate(data):
     groups = _mapping(problems, ["ipmp", "groups"], data.get("groups"), "groups")
     owners = {}
     for name in sorted(groups or {}, key=str):
-        group = validate_group(name, groups[name], live=live, owners=owners, problems=problems)
+        group = validate_group(
+            name, groups[name], utils, live=live, owners=owners, problems=problems
+        )
         if group is not None:
             out["groups"][name] = group
     _raise(problems)
+    if memo is not None:
+        for name, group in out["groups"].items():
+            memo[_memo_key(name, group)] = True
     return out

@@ -7,6 +7,7 @@ function).  ``fixture_text("name.txt")`` reads a file of tests/unit/fixtures.
 """
 
 import importlib.util
+import inspect
 import os
 import sys
 
@@ -37,6 +38,20 @@ def _load_util(name):
     return module
 
 
+def _utils_mapping(*names):
+    """A mapping shaped like Salt's ``__utils__`` (``"ipmp_validate.group"``
+    -> function) over the named ``_utils`` modules, as a caller passes it to
+    a util that needs another (``ipmp_pillar``, the watcher)."""
+    out = {}
+    for name in names:
+        module = _load_util(name)
+        prefix = getattr(module, "__virtualname__", name)
+        for attr, value in vars(module).items():
+            if not attr.startswith("_") and inspect.isfunction(value):
+                out["{}.{}".format(prefix, attr)] = value
+    return out
+
+
 def _fixture_text(name, mode="r"):
     path = os.path.join(FIXTURES_DIR, name)
     if "b" in mode:
@@ -50,6 +65,12 @@ def _fixture_text(name, mode="r"):
 def load_util():
     """The loader: ``load_util("ipmp_parse")`` -> module object."""
     return _load_util
+
+
+@pytest.fixture(scope="session")
+def utils_mapping():
+    """``utils_mapping("ipmp_validate", "ipmp_files")`` -> a ``__utils__``-like dict."""
+    return _utils_mapping
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ from salt.exceptions import CommandExecutionError, SaltInvocationError
 
 @pytest.fixture(scope="module")
 def cmd(load_util):
-    return load_util("ipmp_cmd")
+    return load_util("ipmp_validate")
 
 
 @pytest.mark.parametrize(
@@ -165,7 +165,8 @@ def test_nul_byte_refused(cmd):
         cmd.hostname_file_commands("myhost\x00up\n")
 
 
-def test_parse_addif(cmd):
+def test_parse_addif(load_util):
+    cmd = load_util("ipmp_cmd")
     assert cmd.parse_addif("Created new logical interface bge0:1\n") == "bge0:1"
     assert cmd.parse_addif("Created new logical interface e1000g876000:12") == "e1000g876000:12"
     with pytest.raises(CommandExecutionError, match="did not report"):

@@ -6,7 +6,7 @@ from salt.exceptions import SaltInvocationError
 
 @pytest.fixture(scope="module")
 def cmd(load_util):
-    return load_util("ipmp_cmd")
+    return load_util("ipmp_validate")
 
 
 # Strings that must never pass as any name: shell injection, path traversal,

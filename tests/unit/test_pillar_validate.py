@@ -11,9 +11,23 @@ from salt.exceptions import SaltInvocationError
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+class _Pillar(object):
+    """ipmp_pillar with the utils it reaches passed in, as ipmp.check_pillar does."""
+
+    def __init__(self, module, utils):
+        self.module = module
+        self.utils = utils
+
+    def validate(self, data):
+        return self.module.validate(data, self.utils)
+
+    def validate_group(self, name, data, **kwargs):
+        return self.module.validate_group(name, data, self.utils, **kwargs)
+
+
 @pytest.fixture(scope="module")
-def pillar(load_util):
-    return load_util("ipmp_pillar")
+def pillar(load_util, utils_mapping):
+    return _Pillar(load_util("ipmp_pillar"), utils_mapping("ipmp_validate", "ipmp_files"))
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +148,7 @@ def test_group_without_interfaces(pillar):
         ({"live": "no"}, "live"),
         ({"ipv6": 1}, "ipv6"),
         ({"extra": ["up;reboot"]}, "extra"),
-        ({"extra": "mtu"}, None),
+        ({"extra": "mtu 9000"}, None),
     ],
 )
 def test_bad_interface_values(pillar, iface, path):
