@@ -61,15 +61,13 @@ def _root():
 
 
 def _ifconfig_all(refresh=False):
-    _valid("boolean")(refresh, "refresh")
-    if refresh:
-        _cmd("clear_cache")(__context__)
-    text = _cmd("run")("ifconfig", ["-a"], context=__context__, cache=True)
-    return __utils__["ipmp_parse.ifconfig"](text)
+    """Parsed ``ifconfig -a``, read once per run by the ifconfig module."""
+    return __salt__["ifconfig.show"](refresh=refresh)
 
 
 def _model(name):
     return __utils__["ipmp_model.{}".format(name)]
+
 
 def _utils():
     """This module's ``__utils__`` as a plain mapping, to hand to a util

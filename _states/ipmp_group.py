@@ -124,6 +124,7 @@ class _Resolver(object):
 def _model(name):
     return __utils__["ipmp_model.{}".format(name)]
 
+
 def _utils():
     """This module's ``__utils__`` as a plain mapping, to hand to a util
     that reaches other utils through it (inside a function call Salt's

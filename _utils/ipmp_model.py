@@ -77,10 +77,10 @@ def condition(flags):
             return word
     if "RUNNING" not in flags:
         return "link down"
-    if "UP" not in flags:
-        return "down"
     if "STANDBY" in flags and "INACTIVE" in flags:
         return "standby"
+    if "UP" not in flags:
+        return "down"
     return "active"
 
 

@@ -1,0 +1,39 @@
+"""The one place that tells Solaris 10, Solaris 11 and illumos apart."""
+
+import pytest
+
+pytestmark = pytest.mark.salt_independent
+
+
+@pytest.fixture(scope="module")
+def platform(load_util):
+    return load_util("ipmp_platform")
+
+
+@pytest.mark.parametrize(
+    "grains,expected",
+    [
+        ({"kernelrelease": "5.10", "os": "Oracle Solaris"}, "solaris10"),
+        ({"kernelrelease": "5.10", "os": "Solaris"}, "solaris10"),
+        ({"kernelrelease": "5.11", "os": "Oracle Solaris"}, "solaris11"),
+        ({"kernelrelease": "5.11", "os": "Solaris"}, "solaris11"),
+        ({"kernelrelease": "5.11", "os": "OmniOS"}, "illumos"),
+        ({"kernelrelease": "5.11", "os": "OpenIndiana"}, "illumos"),
+        ({"kernelrelease": "5.11", "os": "SmartOS"}, "illumos"),
+        ({}, "solaris10"),
+    ],
+)
+def test_platform_from_grains(platform, grains, expected):
+    assert platform.platform(grains) == expected
+
+
+def test_config_key_overrides_and_is_checked(platform):
+    assert platform.platform({"kernelrelease": "5.10"}, "illumos") == "illumos"
+    with pytest.raises(ValueError, match="ipmp.platform must be one of"):
+        platform.platform({}, "solaris12")
+
+
+def test_mpathd_flavor(platform):
+    assert platform.mpathd_flavor("solaris10") == "solaris10"
+    assert platform.mpathd_flavor("solaris11") == "illumos"
+    assert platform.mpathd_flavor("illumos") == "illumos"
