@@ -25,7 +25,7 @@ With ``status: true`` the beacon also polls ``ipmp.status`` every
         - interval: 1               # seconds between checks (Salt's own key)
         - messages: /var/adm/messages   # default: config ipmp.messages, under ipmp.root
         - status: true              # default false
-        - status_interval: 10       # seconds, default 10
+        - status_interval: 10       # seconds, default 10 (ipmp_options)
 
 For sub-second alerts use the ``ipmp_events`` engine, which produces the
 same events with the same tags; this beacon is bound to the minion's
@@ -33,7 +33,6 @@ same events with the same tags; this beacon is bound to the minion's
 """
 
 import logging
-import numbers
 
 import salt.loader
 
@@ -41,12 +40,11 @@ log = logging.getLogger(__name__)
 
 __virtualname__ = "ipmp"
 
-DEFAULT_STATUS_INTERVAL = 10.0
 CONSUMER = "beacon"
 
-# Keys Salt's beacon framework itself understands.
+# Keys Salt's beacon framework itself understands (``interval`` is also
+# checked as one of ours, by ipmp_options).
 GENERIC_KEYS = ("interval", "enabled", "disable_during_state_run", "run_once", "beacon_module")
-KEYS = ("messages", "status", "status_interval")
 
 
 def __virtual__():
@@ -67,13 +65,10 @@ def _config_dict(config):
     return out
 
 
-def _is_number(value):
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
 def validate(config):
     """
-    Check the beacon configuration; returns ``(bool, message)``.
+    Check the beacon configuration; returns ``(bool, message)``. The option
+    values are checked by ``ipmp_options``, as the pillar's and the engine's.
     """
     if isinstance(config, list):
         for item in config:
@@ -91,38 +86,20 @@ def validate(config):
         )
     conf = _config_dict(config)
     conf.pop("_beacon_name", None)
-    unknown = sorted(k for k in conf if k not in KEYS and k not in GENERIC_KEYS)
+    utils = _utils()
+    keys = tuple(utils["ipmp_options.keys"](CONSUMER))
+    known = keys + tuple(k for k in GENERIC_KEYS if k not in keys)
+    unknown = sorted(str(k) for k in conf if k not in known)
     if unknown:
         return (
             False,
             "ipmp beacon: unknown option(s) {}; known options are {}".format(
-                ", ".join(str(k) for k in unknown), ", ".join(KEYS + GENERIC_KEYS)
+                ", ".join(unknown), ", ".join(known)
             ),
         )
-    messages = conf.get("messages")
-    if messages is not None:
-        if not isinstance(messages, str) or not messages.startswith("/"):
-            return (
-                False,
-                "ipmp beacon: 'messages' must be an absolute path such as "
-                "/var/adm/messages, not {!r}".format(messages),
-            )
-        if ".." in messages.split("/") or "\0" in messages:
-            return (False, "ipmp beacon: 'messages' must not contain '..': {!r}".format(messages))
-    if "status" in conf and not isinstance(conf["status"], bool):
-        return (
-            False,
-            "ipmp beacon: 'status' must be true or false, not {!r}".format(conf["status"]),
-        )
-    for key in ("interval", "status_interval"):
-        if key in conf:
-            val = conf[key]
-            if not _is_number(val) or val <= 0:
-                return (
-                    False,
-                    "ipmp beacon: '{}' must be a number of seconds greater "
-                    "than 0, not {!r}".format(key, val),
-                )
+    problems = utils["ipmp_options.check"](conf, CONSUMER)
+    if problems:
+        return False, "ipmp beacon: '{}' {}".format(*problems[0])
     return True, "Valid beacon configuration"
 
 
@@ -135,14 +112,14 @@ def _utils():
     return utils
 
 
-def _messages_path(conf, utils):
-    return utils["ipmp_tail.messages_path"](
-        __salt__["config.get"], utils["ipmp_cmd.root_path"], conf.get("messages")
+def _messages_path(messages, utils):
+    return utils["ipmp_watch.messages_path"](
+        __salt__["config.get"], utils["ipmp_validate.root_path"], messages
     )
 
 
 def _status():
-    # Here, not in ipmp_tail: __salt__ only resolves in this module's own
+    # Here, not in ipmp_watch: __salt__ only resolves in this module's own
     # loader context.
     return __salt__["ipmp.status"](refresh=True)
 
@@ -150,9 +127,10 @@ def _status():
 def _watcher(conf, name):
     """The watcher for this beacon instance, rebuilt when its options change."""
     utils = _utils()
-    path = _messages_path(conf, utils)
-    want_status = bool(conf.get("status", False))
-    interval = float(conf.get("status_interval", DEFAULT_STATUS_INTERVAL))
+    settings = utils["ipmp_options.settings"](conf, CONSUMER)
+    path = _messages_path(settings["messages"], utils)
+    want_status = bool(settings["status"])
+    interval = float(settings["status_interval"])
     key = (path, want_status, interval)
     watchers = __context__.setdefault("ipmp.beacon.watchers", {})
     entry = watchers.get(name)
@@ -160,11 +138,11 @@ def _watcher(conf, name):
         return entry[1]
     if entry is not None:
         entry[1].close()
-    watcher = utils["ipmp_tail.message_watcher"](
+    watcher = utils["ipmp_watch.message_watcher"](
         path,
         __opts__["cachedir"],
         "{}-{}".format(CONSUMER, name),
-        utils["ipmp_events.parse_line"],
+        utils,
         status=_status,
         status_interval=interval if want_status else None,
     )
@@ -186,7 +164,7 @@ def beacon(config):
     # Salt sends what we return right away; saving now means a restart
     # neither repeats this batch nor re-reads it.
     watcher.commit()
-    tag = utils["ipmp_tail.event_tag"]
+    tag = utils["ipmp_watch.event_tag"]
     ret = []
     for event in events:
         item = dict(event)

@@ -5,8 +5,8 @@ the master as it is written.
 Why an engine as well as the ``ipmp`` beacon: a beacon runs once per
 minion ``loop_interval`` (and its own ``interval``), so an alert waits on
 average half a second or more before it even leaves the minion. The engine
-checks the file every ``interval`` seconds (default 0.05; one ``stat()``
-when nothing changed) and fires at once.
+checks the file every ``interval`` seconds (default 0.05, from
+``ipmp_options``; one ``stat()`` when nothing changed) and fires at once.
 
 It produces the very events the beacon does, under the very same master
 tags, ``salt/beacon/<minion>/ipmp/<group>/<event>``, so one reactor
@@ -16,8 +16,9 @@ master>, "tag": ..., "data": <event dict>, ...}``; the ``ipmp.alert`` runner
 accepts both shapes.
 
 Position, rotation, truncation and restart handling are shared with the
-beacon (``_utils/ipmp_tail.py``); the position is kept in the minion's cache
-directory.
+beacon (``_utils/ipmp_follow.py``, ``_utils/ipmp_watch.py``), and so are
+the options' defaults and checks (``_utils/ipmp_options.py``); the position
+is kept in the minion's cache directory.
 
 .. code-block:: yaml
 
@@ -39,8 +40,6 @@ log = logging.getLogger(__name__)
 
 __virtualname__ = "ipmp_events"
 
-DEFAULT_INTERVAL = 0.05
-DEFAULT_STATUS_INTERVAL = 10.0
 CONSUMER = "engine-ipmp_events"
 BEACON_NAME = "ipmp"
 
@@ -49,24 +48,18 @@ def __virtual__():
     return __virtualname__
 
 
-def _number(value, what, default):
-    if value is None:
-        return default
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        value = -1
-    if value <= 0:
-        raise ValueError(
-            "ipmp_events engine: {} must be a number of seconds greater than 0".format(what)
-        )
-    return value
+def _utils():
+    """This module's ``__utils__`` as the loader itself, to hand to a util:
+    inside a util's call Salt's ``__utils__`` would resolve against the
+    utils loader, which has none."""
+    value = getattr(__utils__, "value", None)
+    return value() if callable(value) else __utils__
 
 
 def _messages_path(messages):
-    return __utils__["ipmp_tail.messages_path"](
+    return __utils__["ipmp_watch.messages_path"](
         __salt__["config.get"],
-        __utils__["ipmp_cmd.root_path"],
+        __utils__["ipmp_validate.root_path"],
         messages,
         error=lambda name: ValueError(
             "ipmp_events engine: messages must be an absolute path, not {!r}".format(name)
@@ -110,7 +103,7 @@ class _Sender(object):
 
 
 def _status():
-    # Here, not in ipmp_tail: __salt__ only resolves in this module's own
+    # Here, not in ipmp_watch: __salt__ only resolves in this module's own
     # loader context.
     return __salt__["ipmp.status"](refresh=True)
 
@@ -129,19 +122,29 @@ def start(messages=None, interval=None, status=False, status_interval=None):
         ``ipmp.status`` that syslog said nothing about.
     status_interval
         Seconds between those status polls (default 10).
+
+    Defaults and checks come from ``ipmp_options``, shared with the beacon
+    and the formula.
     """
-    interval = _number(interval, "interval", DEFAULT_INTERVAL)
-    status_interval = _number(status_interval, "status_interval", DEFAULT_STATUS_INTERVAL)
-    if not isinstance(status, bool):
-        raise ValueError("ipmp_events engine: status must be true or false")
-    path = _messages_path(messages)
-    watcher = __utils__["ipmp_tail.message_watcher"](
+    given = {
+        "messages": messages,
+        "interval": interval,
+        "status": status,
+        "status_interval": status_interval,
+    }
+    problems = __utils__["ipmp_options.check"](given, "engine")
+    if problems:
+        raise ValueError("ipmp_events engine: {} {}".format(*problems[0]))
+    conf = __utils__["ipmp_options.settings"](given, "engine")
+    interval = float(conf["interval"])
+    path = _messages_path(conf["messages"])
+    watcher = __utils__["ipmp_watch.message_watcher"](
         path,
         __opts__["cachedir"],
         CONSUMER,
-        __utils__["ipmp_events.parse_line"],
+        _utils(),
         status=_status,
-        status_interval=status_interval if status else None,
+        status_interval=float(conf["status_interval"]) if conf["status"] else None,
     )
     sender = _Sender(__opts__)
     log.info("ipmp_events: following %s every %ss", path, interval)
@@ -154,7 +157,7 @@ def start(messages=None, interval=None, status=False, status_interval=None):
 
 def _run(watcher, sender, minion_id, interval, path, running=lambda: True):
     """Poll, send, save the position; sleep only when the file is idle."""
-    full_tag = __utils__["ipmp_tail.full_tag"]
+    full_tag = __utils__["ipmp_watch.full_tag"]
     while running():
         try:
             events = watcher.poll()

@@ -9,7 +9,8 @@ is reported with the pillar key path it sits at, e.g.
 'standby'?``.
 
 Names, addresses and ``extra`` words are checked by ``ipmp_validate``, the
-tunables and netmasks by ``ipmp_files``, so the pillar accepts exactly what
+tunables and netmasks by ``ipmp_files``, the event options by
+``ipmp_options``, so the pillar accepts exactly what
 the states and the execution modules accept.  Salt's utils loader gives
 utils no ``__utils__``: the caller passes its own mapping in as ``utils``.
 
@@ -29,8 +30,6 @@ __virtualname__ = "ipmp_pillar"
 
 TOP_KEYS = ("hosts", "netmasks", "mpathd", "groups", "live", "events")
 MPATHD_KEYS = ("failure_detection_time", "failback", "track_interfaces_only_with_groups")
-EVENTS_KEYS = ("enabled", "method", "interval", "status_interval")
-EVENTS_METHODS = ("engine", "beacon")
 GROUP_KEYS = ("failure_detection", "live", "interfaces")
 DETECTION = ("link", "probe")
 INTERFACE_KEYS = (
@@ -72,6 +71,7 @@ class _Problems(object):
         self.items = []
         self.names = _Lib(utils, "ipmp_validate")
         self.files = _Lib(utils, "ipmp_files")
+        self.options = _Lib(utils, "ipmp_options")
 
     def add(self, path, message):
         self.items.append((":".join(str(p) for p in path), message))
@@ -250,33 +250,11 @@ def _mpathd(problems, data):
 
 
 def _events(problems, data):
-    events = _mapping(problems, ["ipmp", "events"], data, "events")
-    if events is None:
-        return {"enabled": False}
-    _unknown(problems, ["ipmp", "events"], events, EVENTS_KEYS)
-    out = dict((k, v) for k, v in events.items() if k in EVENTS_KEYS)
-    out["enabled"] = _bool(problems, ["ipmp", "events", "enabled"], events.get("enabled"), False)
-    method = events.get("method")
-    if method is not None and method not in EVENTS_METHODS:
-        problems.add(
-            ["ipmp", "events", "method"],
-            "must be one of {}, not {!r}{}".format(
-                ", ".join(EVENTS_METHODS), method, _suggest(method, EVENTS_METHODS)
-            ),
-        )
-    for key, low in (("interval", 0), ("status_interval", None)):
-        value = events.get(key)
-        if value is None:
-            continue
-        bad = isinstance(value, bool) or not isinstance(value, (int, float))
-        if bad or (value <= 0 if low == 0 else value < 0):
-            problems.add(
-                ["ipmp", "events", key],
-                "must be a number of seconds {}, not {}".format(
-                    "above 0" if low == 0 else "(0 or more; 0 turns it off)", _kind(value)
-                ),
-            )
-    return out
+    """``ipmp:events``: the options and their defaults live in ``ipmp_options``."""
+    events, found = problems.options.check_pillar_events(data)
+    for path, message in found:
+        problems.add(path, message)
+    return events
 
 
 def _test_address6(problems, path, value):

@@ -50,16 +50,18 @@ def make_file(path, size):
     return os.path.getsize(path)
 
 
+UTILS = ("ipmp_follow", "ipmp_watch", "ipmp_events", "ipmp_model", "ipmp_options", "ipmp_validate")
+
+
 def ipmp_beacon(root, cachedir):
-    tail = load("_utils/ipmp_tail.py", "bench_ipmp_tail")
-    events = load("_utils/ipmp_events.py", "bench_ipmp_events")
-    cmd = load("_utils/ipmp_cmd.py", "bench_ipmp_cmd")
+    """The beacon with its utils as the minion's loader would give them."""
+    mods = dict((name, load("_utils/{}.py".format(name), "bench_" + name)) for name in UTILS)
     mod = load("_beacons/ipmp.py", "bench_ipmp_beacon")
     config = {"ipmp.root": root}
     mod.__opts__ = {"cachedir": cachedir, "id": "bench"}
     utils = {}
-    for prefix, util in (("ipmp_tail", tail), ("ipmp_events", events), ("ipmp_cmd", cmd)):
-        utils.update({"{}.{}".format(prefix, name): getattr(util, name)
+    for util in mods.values():
+        utils.update({"{}.{}".format(util.__virtualname__, name): getattr(util, name)
                       for name in dir(util) if not name.startswith("_")
                       and callable(getattr(util, name))})
     mod.__context__ = {"ipmp.beacon.utils": utils}
@@ -68,7 +70,7 @@ def ipmp_beacon(root, cachedir):
         "ipmp.status": lambda group=None, refresh=False: {},
     }
     conf = [{"_beacon_name": "ipmp"}]
-    return lambda: mod.beacon(conf), tail
+    return lambda: mod.beacon(conf), mods["ipmp_follow"]
 
 
 def salt_log_beacon(path):
@@ -94,8 +96,8 @@ def run(size, checks, workdir):
     os.makedirs(os.path.join(root, "var", "adm"))
     path = os.path.join(root, "var", "adm", "messages")
     actual = make_file(path, size)
-    beacon, tail = ipmp_beacon(root, os.path.join(workdir, "cache-{}".format(size)))
-    follower = tail.follower(path)
+    beacon, follow = ipmp_beacon(root, os.path.join(workdir, "cache-{}".format(size)))
+    follower = follow.follower(path)
     follower.poll()
     results = {
         "file_bytes": actual,

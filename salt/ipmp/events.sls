@@ -5,12 +5,16 @@
       events:
         enabled: true
         method: engine        # engine (default: sub-second) | beacon
-        interval: 0.05        # engine: seconds between file checks (default 0.05)
+        interval: <seconds>   # engine: between file checks
                               # beacon: Salt's beacon interval (default: every minion loop)
-        status_interval: 10   # seconds between ipmp.status polls that catch state
-                              # changes syslog does not log; 0 turns them off (default 10)
+        status_interval: <seconds>  # between ipmp.status polls that catch state
+                              # changes syslog does not log; 0 turns them off
 
   Nothing at all is declared unless ipmp:events:enabled is true.
+
+  The settings come checked, with their defaults filled in, from map.jinja
+  (ipmp.check_pillar): the defaults and the checks live in
+  _utils/ipmp_options.py, none here (examples: pillar.example/ipmp.sls).
 
   engine: writes <config dir>/minion.d/ipmp_events.conf and restarts the
           minion in the background when that file changed (engines start
@@ -18,15 +22,16 @@
   beacon: configures the ipmp beacon (saved to beacons.conf, active at once)
           and removes the engine file.
 -#}
-{%- set events = salt['pillar.get']('ipmp:events', {}) %}
-{%- if events is mapping and events.get('enabled') is sameas true %}
-{%-   set method = events.get('method') or 'engine' %}
-{%-   set status_interval = events.get('status_interval', 10) %}
+{%- from tpldir ~ "/map.jinja" import ipmp without context %}
+{%- set events = ipmp.events %}
+{%- if events.enabled is sameas true %}
+{%-   set method = events.method %}
+{%-   set status_interval = events.status_interval %}
 {%-   set confdir = salt['file.dirname'](opts['conf_file']) %}
 {%-   set incdir = salt['file.dirname'](opts.get('default_include') or 'minion.d/*.conf') %}
 {%-   set engine_file = confdir ~ '/' ~ incdir ~ '/ipmp_events.conf' %}
-{%-   set engine = {'interval': events.get('interval', 0.05)} %}
-{%-   if status_interval and status_interval > 0 %}
+{%-   set engine = {'interval': events.get('interval')} %}
+{%-   if status_interval %}
 {%-     do engine.update({'status': True, 'status_interval': status_interval}) %}
 {%-   endif %}
 
@@ -60,7 +65,7 @@ ipmp-events-beacon:
 {%-     if events.get('interval') %}
     - interval: {{ events['interval'] | json }}
 {%-     endif %}
-{%-     if status_interval and status_interval > 0 %}
+{%-     if status_interval %}
     - status: true
     - status_interval: {{ status_interval | json }}
 {%-     endif %}

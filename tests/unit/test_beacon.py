@@ -25,6 +25,8 @@ LINK_DOWN = PREFIX.format(215189) + "The link has gone down on bge0"
 FAILURE = PREFIX.format(594170) + "NIC failure detected on bge0 of group ipmp0"
 FAILOVER = PREFIX.format(832587) + "Successfully failed over from NIC bge0 to NIC bge2"
 SSHD = "Jan  5 10:22:01 sol1 sshd[99]: [ID 800047 auth.info] Accepted publickey for root"
+# What the beacon reaches through its utils loader.
+UTILS = ("ipmp_follow", "ipmp_watch", "ipmp_events", "ipmp_model", "ipmp_options", "ipmp_validate")
 
 
 def load_module(relpath, name):
@@ -37,8 +39,8 @@ def load_module(relpath, name):
 class Minion:
     """A beacon module as the minion would run it, with a fake ``ipmp.status``."""
 
-    def __init__(self, load_util, root, cachedir, status=None):
-        self.load_util = load_util
+    def __init__(self, utils_mapping, root, cachedir, status=None):
+        self.utils_mapping = utils_mapping
         self.root = root
         self.cachedir = cachedir
         self.status = copy.deepcopy(STATUS) if status is None else status
@@ -52,19 +54,7 @@ class Minion:
     def restart(self):
         """A fresh module and context, as after a minion restart."""
         mod = load_module("_beacons/ipmp.py", "ipmp_beacon_under_test")
-        tail = self.load_util("ipmp_tail")
-        events = self.load_util("ipmp_events")
-        cmd = self.load_util("ipmp_cmd")
-        utils = {
-            "ipmp_tail.state_path": tail.state_path,
-            "ipmp_tail.follower": tail.follower,
-            "ipmp_tail.watcher": tail.watcher,
-            "ipmp_tail.messages_path": tail.messages_path,
-            "ipmp_tail.message_watcher": tail.message_watcher,
-            "ipmp_tail.event_tag": tail.event_tag,
-            "ipmp_events.parse_line": events.parse_line,
-            "ipmp_cmd.root_path": cmd.root_path,
-        }
+        utils = self.utils_mapping(*UTILS)
         config = {"ipmp.root": self.root}
         mod.__opts__ = {"cachedir": self.cachedir, "id": "sol1"}
         mod.__context__ = {"ipmp.beacon.utils": utils}
@@ -89,8 +79,8 @@ def host(tmp_path):
 
 
 @pytest.fixture
-def minion(load_util, host, tmp_path):
-    return Minion(load_util, str(host), str(tmp_path / "cache"))
+def minion(utils_mapping, host, tmp_path):
+    return Minion(utils_mapping, str(host), str(tmp_path / "cache"))
 
 
 def write(host, *lines):
@@ -313,7 +303,7 @@ def test_salt_beacon_framework_gives_the_documented_tag(minion, host):
 
 
 def test_engine_and_beacon_tags_are_identical(minion, host, load_util):
-    tail = load_util("ipmp_tail")
+    tail = load_util("ipmp_watch")
     minion.beacon()
     write(host, LINK_DOWN, FAILURE, FAILOVER)
     for item in minion.beacon():

@@ -39,25 +39,15 @@ def host(tmp_path):
 
 
 @pytest.fixture
-def engine(load_util, host, tmp_path, monkeypatch):
+def engine(utils_mapping, host, tmp_path, monkeypatch):
     spec = importlib.util.spec_from_file_location(
         "ipmp_engine_under_test", os.path.join(REPO, "_engines", "ipmp_events.py")
     )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    tail = load_util("ipmp_tail")
-    events = load_util("ipmp_events")
-    cmd = load_util("ipmp_cmd")
-    mod.__utils__ = {
-        "ipmp_tail.state_path": tail.state_path,
-        "ipmp_tail.follower": tail.follower,
-        "ipmp_tail.watcher": tail.watcher,
-        "ipmp_tail.messages_path": tail.messages_path,
-        "ipmp_tail.message_watcher": tail.message_watcher,
-        "ipmp_tail.full_tag": tail.full_tag,
-        "ipmp_events.parse_line": events.parse_line,
-        "ipmp_cmd.root_path": cmd.root_path,
-    }
+    mod.__utils__ = utils_mapping(
+        "ipmp_follow", "ipmp_watch", "ipmp_events", "ipmp_model", "ipmp_options", "ipmp_validate"
+    )
     config = {"ipmp.root": str(host)}
     mod.__opts__ = {"cachedir": str(tmp_path / "cache"), "id": "sol1"}
     mod.__salt__ = {
@@ -77,12 +67,10 @@ def write(host, *lines):
 
 def watcher_for(engine, host):
     path = engine._messages_path(None)
-    tail = engine.__utils__
-    state = tail["ipmp_tail.state_path"](engine.__opts__["cachedir"], engine.CONSUMER, path)
-    follower = tail["ipmp_tail.follower"](path, state_file=state)
-    return tail["ipmp_tail.watcher"](
-        follower, tail["ipmp_events.parse_line"], status=engine._status
-    )
+    utils = engine.__utils__
+    state = utils["ipmp_follow.state_path"](engine.__opts__["cachedir"], engine.CONSUMER, path)
+    follower = utils["ipmp_follow.follower"](path, state_file=state)
+    return utils["ipmp_watch.watcher"](follower, utils, status=engine._status)
 
 
 def loops(count):

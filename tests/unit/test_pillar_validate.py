@@ -27,7 +27,7 @@ class _Pillar(object):
 
 @pytest.fixture(scope="module")
 def pillar(load_util, utils_mapping):
-    return _Pillar(load_util("ipmp_pillar"), utils_mapping("ipmp_validate", "ipmp_files"))
+    return _Pillar(load_util("ipmp_pillar"), utils_mapping("ipmp_validate", "ipmp_files", "ipmp_options"))
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,9 @@
 Follow a growing log file (``/var/adm/messages``) the way an operator's
 ``tail -F`` would, but so that nothing is lost or repeated.
 
-Shared by the ``ipmp`` beacon and the ``ipmp_events`` engine. Why a custom
-follower instead of Salt's ``log`` beacon approach:
+The ``ipmp`` beacon and the ``ipmp_events`` engine read in.mpathd's log
+through this (via ``ipmp_watch``). Why a custom follower instead of Salt's
+``log`` beacon approach:
 
 - an idle check costs one ``stat()``, whatever the size of the file;
 - rotation is seen as an inode change: the rest of the old file is read
@@ -21,7 +22,7 @@ follower instead of Salt's ``log`` beacon approach:
   the end of an existing file (no flood of old lines).
 
 No Salt imports: unit tests load this file directly, and the loader exposes
-the factory functions to other modules as ``__utils__['ipmp_tail.*']``.
+the factory functions to other modules as ``__utils__['ipmp_follow.*']``.
 """
 
 import errno
@@ -33,12 +34,18 @@ import time
 
 log = logging.getLogger(__name__)
 
+__virtualname__ = "ipmp_follow"
+
 SIG_BYTES = 64
 MAX_BYTES = 4 * 1024 * 1024
 MAX_LINE = 64 * 1024
 ROTATE_GRACE = 5.0
 STATE_VERSION = 1
-DEFAULT_MESSAGES = "/var/adm/messages"
+
+
+def __virtual__():
+    """No Salt and no platform calls: always loadable."""
+    return __virtualname__
 
 
 def state_path(cachedir, consumer, path):
@@ -46,7 +53,8 @@ def state_path(cachedir, consumer, path):
     Where ``consumer`` (e.g. ``beacon-ipmp``) keeps its position in ``path``.
 
     One file per consumer and followed file so the beacon and the engine
-    never share (and fight over) a position.
+    never share (and fight over) a position. The directory is still
+    ``ipmp/tail`` so positions saved before the split stay valid.
     """
     digest = hashlib.sha1(
         "{}\0{}".format(consumer, os.path.abspath(path)).encode("utf-8")
@@ -197,7 +205,7 @@ class Follower(object):
                 json.dump(state, fh_, sort_keys=True)
             os.rename(tmp, self.state_file)
         except (OSError, IOError) as exc:
-            log.warning("ipmp_tail: cannot save position to %s: %s", self.state_file, exc)
+            log.warning("ipmp_follow: cannot save position to %s: %s", self.state_file, exc)
             return False
         self._saved = state
         return True
@@ -237,7 +245,7 @@ class Follower(object):
         if state is None:
             if self.state_file and self._state_exists():
                 log.warning(
-                    "ipmp_tail: ignoring unreadable position file %s", self.state_file
+                    "ipmp_follow: ignoring unreadable position file %s", self.state_file
                 )
             if st is not None:
                 # First start on an existing file: no flood of old lines.
@@ -337,7 +345,7 @@ class Follower(object):
             fh_ = open(path, "rb")
         except (OSError, IOError) as exc:
             if exc.errno != errno.ENOENT:
-                log.warning("ipmp_tail: cannot open %s: %s", path, exc)
+                log.warning("ipmp_follow: cannot open %s: %s", path, exc)
             return None
         st = os.fstat(fh_.fileno())
         if want is not None and (st.st_dev, st.st_ino) != want:
@@ -377,7 +385,7 @@ class Follower(object):
         size = st.st_size
         opened.seen = (size, getattr(st, "st_mtime_ns", st.st_mtime))
         if size < opened.offset:
-            log.info("ipmp_tail: %s was truncated, reading from its start", self.path)
+            log.info("ipmp_follow: %s was truncated, reading from its start", self.path)
             opened.offset, opened.sig = 0, b""
         start = opened.offset - len(opened.sig)
         want = min(size - start, self.max_bytes + len(opened.sig))
@@ -385,7 +393,7 @@ class Follower(object):
         if opened.sig and data[: len(opened.sig)] != opened.sig:
             # Same inode, different bytes before our position: truncated and
             # rewritten past our offset. Everything in it is new.
-            log.info("ipmp_tail: %s was rewritten, reading from its start", self.path)
+            log.info("ipmp_follow: %s was rewritten, reading from its start", self.path)
             opened.offset, opened.sig = 0, b""
             data = _read_at(opened.fh, 0, min(size, self.max_bytes))
         else:
@@ -442,289 +450,3 @@ def _unhex(text):
         return bytes(bytearray.fromhex(text or ""))
     except (TypeError, ValueError):
         return b""
-
-
-# ---------------------------------------------------------------------------
-# From lines to tagged events (shared by the beacon and the engine, so both
-# produce exactly the same events and tags).
-
-NO_GROUP = "-"
-RESOLVE_EVERY = 1.0
-
-
-def tag_group(name):
-    """
-    The ``<group>`` tag segment for a group name; ``-`` when there is none
-    or it could not be used safely inside a tag.
-    """
-    if not isinstance(name, str) or not name or len(name) > 31:
-        return NO_GROUP
-    for char in name:
-        if char in "/*?[]!" or char.isspace() or not char.isprintable():
-            return NO_GROUP
-    return name
-
-
-def event_tag(event):
-    """``<group>/<event>``: what the beacon returns as its ``tag``."""
-    name = event.get("event")
-    if not isinstance(name, str) or not name.replace("_", "").isalnum():
-        name = "other"
-    return "{}/{}".format(tag_group(event.get("group")), name)
-
-
-def full_tag(minion_id, event, beacon="ipmp"):
-    """The tag Salt gives a beacon event: ``salt/beacon/<id>/ipmp/<group>/<event>``."""
-    return "salt/beacon/{}/{}/{}".format(minion_id, beacon, event_tag(event))
-
-
-def watcher(follower_, parse, **kwargs):
-    """Return a :class:`Watcher`; the loader only exposes functions."""
-    return Watcher(follower_, parse, **kwargs)
-
-
-def messages_path(config_get, root_path, messages=None, error=None):
-    """
-    The syslog file in.mpathd logs to, on this host: ``messages`` when given,
-    else the ``ipmp.messages`` config key (default ``/var/adm/messages``),
-    taken under the ``ipmp.root`` config key.
-
-    ``config_get`` is the caller's ``__salt__['config.get']``, ``root_path``
-    its ``__utils__['ipmp_cmd.root_path']``.  With ``error`` (a function of
-    the name returning an exception) a name that is not an absolute path is
-    refused with that exception.
-    """
-    name = messages or (config_get("ipmp.messages", DEFAULT_MESSAGES) or DEFAULT_MESSAGES)
-    if error is not None and (not isinstance(name, str) or not name.startswith("/")):
-        raise error(name)
-    root = config_get("ipmp.root", "/") or "/"
-    return root_path(root, name)
-
-
-def message_watcher(path, cachedir, consumer, parse, status=None, status_interval=None):
-    """
-    A :class:`Watcher` on ``path`` whose position (and status snapshot) are
-    kept under ``cachedir`` for ``consumer`` (see :func:`state_path`), so a
-    restart neither repeats nor loses lines.  ``status_interval`` None turns
-    the status polls off.
-    """
-    state_file = state_path(cachedir, consumer, path)
-    return watcher(
-        follower(path, state_file=state_file),
-        parse,
-        status=status,
-        status_interval=status_interval,
-        status_file=os.path.splitext(state_file)[0] + ".status.json",
-    )
-
-
-def snapshot(status):
-    """Reduce ``ipmp.status`` output to what a state change is made of."""
-    snap = {}
-    if not isinstance(status, dict):
-        return snap
-    for group, info in status.items():
-        if not isinstance(info, dict):
-            continue
-        ifaces = info.get("interfaces") or {}
-        snap[group] = {
-            "state": info.get("state"),
-            "interfaces": dict(
-                (name, (val or {}).get("state"))
-                for name, val in ifaces.items()
-                if isinstance(val, dict)
-            ),
-        }
-    return snap
-
-
-def diff_snapshots(old, new):
-    """
-    Events for what changed between two snapshots: ``group_state`` and
-    ``interface_state`` (``state``, ``previous``).
-    """
-    events = []
-    for group in sorted(set(old) | set(new)):
-        before = old.get(group) or {"state": None, "interfaces": {}}
-        after = new.get(group) or {"state": "removed", "interfaces": {}}
-        if before.get("state") != after.get("state"):
-            events.append(
-                {
-                    "event": "group_state",
-                    "group": group,
-                    "state": after.get("state"),
-                    "previous": before.get("state"),
-                    "source": "status",
-                }
-            )
-        b_if = before.get("interfaces") or {}
-        a_if = after.get("interfaces") or {}
-        for iface in sorted(set(b_if) | set(a_if)):
-            if b_if.get(iface) != a_if.get(iface):
-                ev = {
-                    "event": "interface_state",
-                    "group": group,
-                    "interface": iface,
-                    "state": a_if.get(iface, "removed"),
-                    "source": "status",
-                }
-                if b_if.get(iface) is not None:
-                    ev["previous"] = b_if.get(iface)
-                events.append(ev)
-    for ev in events:
-        if ev.get("previous") is None:
-            ev.pop("previous", None)
-        if ev.get("state") is None:
-            ev.pop("state", None)
-    return events
-
-
-class Watcher(object):
-    """
-    Turn new lines of in.mpathd's log into event dicts (``group`` filled in
-    from ``status`` when the line names only an interface), and, when
-    ``status_interval`` is set, group/interface state changes seen by
-    polling ``status`` that syslog said nothing about.
-
-    ``parse`` is ``ipmp_events.parse_line``; ``status`` is ``ipmp.status``
-    (both injected, so this stays free of Salt imports).
-    """
-
-    def __init__(
-        self,
-        follower,
-        parse,
-        status=None,
-        status_interval=None,
-        status_file=None,
-        clock=time.time,
-    ):
-        self.follower = follower
-        self.parse = parse
-        self.status = status
-        self.status_interval = status_interval
-        self.status_file = status_file
-        self.clock = clock
-        self._groups = {}
-        self._resolved_at = None
-        self._snap = None
-        self._snap_saved = None
-        self._next_status = None
-        self._said = set()  # groups syslog spoke about since the last poll
-        self._status_error = None
-
-    def poll(self):
-        """Return the new events (list of dicts), in file order."""
-        events = []
-        for line in self.follower.poll():
-            try:
-                event = self.parse(line)
-            except Exception as exc:  # pylint: disable=broad-except
-                log.warning("ipmp: cannot parse %r: %s", line[:200], exc)
-                continue
-            if not event:
-                continue
-            if not event.get("group") and event.get("interface"):
-                group = self.group_of(event["interface"])
-                if group:
-                    event["group"] = group
-            if event.get("group"):
-                self._said.add(event["group"])
-            events.append(event)
-        if self.status is not None and self.status_interval:
-            events.extend(self._poll_status())
-        return events
-
-    @property
-    def more(self):
-        return self.follower.more
-
-    def commit(self):
-        """Persist the file position and the last status snapshot."""
-        self.follower.commit()
-        if self.status_file and self._snap is not None and self._snap != self._snap_saved:
-            _write_json(self.status_file, self._snap)
-            self._snap_saved = self._snap
-
-    def close(self):
-        self.follower.close()
-
-    def group_of(self, interface):
-        """Group of a physical interface, from a cached ``ipmp.status``."""
-        base = interface.split(":", 1)[0]
-        if base not in self._groups:
-            now = self.clock()
-            if self._resolved_at is None or now - self._resolved_at >= RESOLVE_EVERY:
-                self._resolved_at = now
-                self._refresh_groups()
-        return self._groups.get(base)
-
-    def _call_status(self):
-        if self.status is None:
-            return None
-        try:
-            status = self.status()
-        except Exception as exc:  # pylint: disable=broad-except
-            text = str(exc)
-            # Once per distinct problem, not once per poll.
-            (log.debug if text == self._status_error else log.warning)(
-                "ipmp: cannot read group status: %s", text
-            )
-            self._status_error = text
-            return None
-        self._status_error = None
-        return status
-
-    def _refresh_groups(self, status=None):
-        if status is None:
-            status = self._call_status()
-        if not isinstance(status, dict):
-            return
-        groups = {}
-        for group, info in status.items():
-            for iface in ((info or {}).get("interfaces") or {}):
-                groups[iface.split(":", 1)[0]] = group
-        self._groups = groups
-
-    def _poll_status(self):
-        now = self.clock()
-        if self._next_status is not None and now < self._next_status:
-            return []
-        self._next_status = now + float(self.status_interval)
-        status = self._call_status()
-        if not isinstance(status, dict):
-            return []
-        self._refresh_groups(status)
-        self._resolved_at = now
-        new = snapshot(status)
-        old = self._snap
-        if old is None and self.status_file:
-            old = _read_json(self.status_file)
-            self._snap_saved = old
-        self._snap = new
-        said, self._said = self._said, set()
-        if old is None:
-            return []
-        return [ev for ev in diff_snapshots(old, new) if ev["group"] not in said]
-
-
-def _read_json(path):
-    try:
-        with open(path) as fh_:
-            data = json.load(fh_)
-    except (OSError, IOError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _write_json(path, data):
-    tmp = "{}.{}.tmp".format(path, os.getpid())
-    try:
-        pdir = os.path.dirname(path)
-        if pdir and not os.path.isdir(pdir):
-            os.makedirs(pdir, 0o700)
-        with open(tmp, "w") as fh_:
-            json.dump(data, fh_, sort_keys=True)
-        os.rename(tmp, path)
-    except (OSError, IOError) as exc:
-        log.warning("ipmp_tail: cannot save %s: %s", path, exc)

@@ -1,4 +1,4 @@
-"""The shared log follower (_utils/ipmp_tail.py): nothing lost, nothing repeated."""
+"""The shared log follower (_utils/ipmp_follow.py): nothing lost, nothing repeated."""
 
 import json
 import os
@@ -11,8 +11,8 @@ LINE = "Jan  5 10:22:{:02d} sol1 in.mpathd[123]: [ID 215189 daemon.error] The li
 
 
 @pytest.fixture
-def tail(load_util):
-    return load_util("ipmp_tail")
+def follow(load_util):
+    return load_util("ipmp_follow")
 
 
 @pytest.fixture
@@ -27,37 +27,37 @@ def append(path, text):
         handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))
 
 
-def make(tail, path, tmp_path, **kwargs):
+def make(follow, path, tmp_path, **kwargs):
     state = str(tmp_path / "state" / "pos.json")
-    return tail.follower(str(path), state_file=state, **kwargs)
+    return follow.follower(str(path), state_file=state, **kwargs)
 
 
-def test_first_start_on_existing_file_skips_old_lines(tail, log, tmp_path):
+def test_first_start_on_existing_file_skips_old_lines(follow, log, tmp_path):
     append(log, LINE.format(1, 0) + LINE.format(2, 1))
-    fol = make(tail, log, tmp_path)
+    fol = make(follow, log, tmp_path)
     assert fol.poll() == []
     append(log, LINE.format(3, 2))
     assert fol.poll() == [LINE.format(3, 2).rstrip("\n")]
 
 
-def test_first_start_keeps_a_trailing_partial_line(tail, log, tmp_path):
+def test_first_start_keeps_a_trailing_partial_line(follow, log, tmp_path):
     append(log, LINE.format(1, 0) + "Jan  5 10:22:02 sol1 in.mpathd[1]: The link has ")
-    fol = make(tail, log, tmp_path)
+    fol = make(follow, log, tmp_path)
     assert fol.poll() == []
     append(log, "gone down on bge1\n")
     assert fol.poll() == ["Jan  5 10:22:02 sol1 in.mpathd[1]: The link has gone down on bge1"]
 
 
-def test_file_created_after_start_is_read_from_its_start(tail, tmp_path):
+def test_file_created_after_start_is_read_from_its_start(follow, tmp_path):
     path = tmp_path / "later"
-    fol = make(tail, path, tmp_path)
+    fol = make(follow, path, tmp_path)
     assert fol.poll() == []
     append(path, "a\nb\n")
     assert fol.poll() == ["a", "b"]
 
 
-def test_partial_line_waits_for_its_newline(tail, log, tmp_path):
-    fol = make(tail, log, tmp_path)
+def test_partial_line_waits_for_its_newline(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path)
     fol.poll()
     append(log, "first\nsec")
     assert fol.poll() == ["first"]
@@ -68,26 +68,26 @@ def test_partial_line_waits_for_its_newline(tail, log, tmp_path):
     assert fol.poll() == ["third"]
 
 
-def test_idle_poll_only_stats(tail, log, tmp_path, monkeypatch):
-    fol = make(tail, log, tmp_path)
+def test_idle_poll_only_stats(follow, log, tmp_path, monkeypatch):
+    fol = make(follow, log, tmp_path)
     fol.poll()
     append(log, "x\n")
     assert fol.poll() == ["x"]
     calls = []
-    real_read = tail._read_at
+    real_read = follow._read_at
 
     def counting(*args):
         calls.append(args)
         return real_read(*args)
 
-    monkeypatch.setattr(tail, "_read_at", counting)
+    monkeypatch.setattr(follow, "_read_at", counting)
     for _ in range(100):
         assert fol.poll() == []
     assert calls == []
 
 
-def test_rotation_reads_rest_of_old_file_then_new_file(tail, log, tmp_path):
-    fol = make(tail, log, tmp_path, rotate_grace=0)
+def test_rotation_reads_rest_of_old_file_then_new_file(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path, rotate_grace=0)
     fol.poll()
     append(log, "before\n")
     assert fol.poll() == ["before"]
@@ -99,8 +99,8 @@ def test_rotation_reads_rest_of_old_file_then_new_file(tail, log, tmp_path):
     assert fol.poll() == ["next"]
 
 
-def test_rotation_with_late_writer_to_old_file(tail, log, tmp_path):
-    fol = make(tail, log, tmp_path, rotate_grace=60)
+def test_rotation_with_late_writer_to_old_file(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path, rotate_grace=60)
     fol.poll()
     os.rename(str(log), str(log) + ".0")
     append(log, "new file\n")
@@ -110,8 +110,8 @@ def test_rotation_with_late_writer_to_old_file(tail, log, tmp_path):
     assert fol.poll() == ["late old"]
 
 
-def test_renamed_without_new_file_keeps_following_old(tail, log, tmp_path):
-    fol = make(tail, log, tmp_path)
+def test_renamed_without_new_file_keeps_following_old(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path)
     fol.poll()
     os.rename(str(log), str(log) + ".0")
     append(str(log) + ".0", "still old\n")
@@ -120,8 +120,8 @@ def test_renamed_without_new_file_keeps_following_old(tail, log, tmp_path):
     assert fol.poll() == ["new"]
 
 
-def test_truncation_restarts_from_zero(tail, log, tmp_path):
-    fol = make(tail, log, tmp_path)
+def test_truncation_restarts_from_zero(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path)
     fol.poll()
     append(log, "a long line number one\nand two\n")
     assert fol.poll() == ["a long line number one", "and two"]
@@ -130,8 +130,8 @@ def test_truncation_restarts_from_zero(tail, log, tmp_path):
     assert fol.poll() == ["short"]
 
 
-def test_truncated_and_regrown_past_offset_is_noticed(tail, log, tmp_path):
-    fol = make(tail, log, tmp_path)
+def test_truncated_and_regrown_past_offset_is_noticed(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path)
     fol.poll()
     append(log, "aaaa\n")
     assert fol.poll() == ["aaaa"]
@@ -140,22 +140,22 @@ def test_truncated_and_regrown_past_offset_is_noticed(tail, log, tmp_path):
     assert fol.poll() == ["bbbbbbbb", "cccc"]
 
 
-def test_copytruncate_nul_bytes_are_dropped(tail, log, tmp_path):
-    fol = make(tail, log, tmp_path)
+def test_copytruncate_nul_bytes_are_dropped(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path)
     fol.poll()
     append(log, b"\0\0\0\0real line\n")
     assert fol.poll() == ["real line"]
 
 
-def test_non_utf8_bytes_are_replaced(tail, log, tmp_path):
-    fol = make(tail, log, tmp_path)
+def test_non_utf8_bytes_are_replaced(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path)
     fol.poll()
     append(log, b"caf\xe9 \xff\xfe ok\r\n")
     assert fol.poll() == ["caf\ufffd \ufffd\ufffd ok"]
 
 
-def test_burst_of_10000_lines_in_order(tail, log, tmp_path):
-    fol = make(tail, log, tmp_path, max_bytes=64 * 1024)
+def test_burst_of_10000_lines_in_order(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path, max_bytes=64 * 1024)
     fol.poll()
     append(log, "".join("line {}\n".format(i) for i in range(10000)))
     got = []
@@ -166,8 +166,8 @@ def test_burst_of_10000_lines_in_order(tail, log, tmp_path):
     assert got == ["line {}".format(i) for i in range(10000)]
 
 
-def test_restart_with_persisted_position(tail, log, tmp_path):
-    fol = make(tail, log, tmp_path)
+def test_restart_with_persisted_position(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path)
     fol.poll()
     append(log, "one\ntwo\n")
     assert fol.poll() == ["one", "two"]
@@ -175,23 +175,23 @@ def test_restart_with_persisted_position(tail, log, tmp_path):
     assert fol.commit() is False  # nothing new: no write
     fol.close()
     append(log, "three\n")
-    fol2 = make(tail, log, tmp_path)
+    fol2 = make(follow, log, tmp_path)
     assert fol2.poll() == ["three"]
 
 
-def test_restart_without_commit_repeats_rather_than_loses(tail, log, tmp_path):
-    fol = make(tail, log, tmp_path)
+def test_restart_without_commit_repeats_rather_than_loses(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path)
     fol.poll()
     fol.commit()
     append(log, "one\n")
     assert fol.poll() == ["one"]
     fol.close()  # crashed before commit
-    fol2 = make(tail, log, tmp_path)
+    fol2 = make(follow, log, tmp_path)
     assert fol2.poll() == ["one"]
 
 
-def test_restart_after_rotation_while_down(tail, log, tmp_path):
-    fol = make(tail, log, tmp_path, rotate_grace=0)
+def test_restart_after_rotation_while_down(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path, rotate_grace=0)
     fol.poll()
     append(log, "seen\n")
     assert fol.poll() == ["seen"]
@@ -200,34 +200,34 @@ def test_restart_after_rotation_while_down(tail, log, tmp_path):
     append(log, "unseen in old\n")
     os.rename(str(log), str(log) + ".0")
     append(log, "in new\n")
-    fol2 = make(tail, log, tmp_path, rotate_grace=0)
+    fol2 = make(follow, log, tmp_path, rotate_grace=0)
     assert fol2.poll() == ["unseen in old", "in new"]
 
 
-def test_restart_when_file_was_missing(tail, tmp_path):
+def test_restart_when_file_was_missing(follow, tmp_path):
     path = tmp_path / "absent"
-    fol = make(tail, path, tmp_path)
+    fol = make(follow, path, tmp_path)
     fol.poll()
     fol.commit()
     fol.close()
     append(path, "created while down\n")
-    fol2 = make(tail, path, tmp_path)
+    fol2 = make(follow, path, tmp_path)
     assert fol2.poll() == ["created while down"]
 
 
-def test_corrupt_position_file_starts_at_end(tail, log, tmp_path):
+def test_corrupt_position_file_starts_at_end(follow, log, tmp_path):
     append(log, "old\n")
     state = tmp_path / "state" / "pos.json"
     state.parent.mkdir()
     state.write_text("{not json")
-    fol = tail.follower(str(log), state_file=str(state))
+    fol = follow.follower(str(log), state_file=str(state))
     assert fol.poll() == []
     append(log, "new\n")
     assert fol.poll() == ["new"]
 
 
-def test_position_file_content(tail, log, tmp_path):
-    fol = make(tail, log, tmp_path)
+def test_position_file_content(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path)
     fol.poll()
     append(log, "abc\n")
     fol.poll()
@@ -238,24 +238,24 @@ def test_position_file_content(tail, log, tmp_path):
     assert state["offset"] == 4
 
 
-def test_overlong_line_is_cut_not_held_forever(tail, log, tmp_path):
-    fol = make(tail, log, tmp_path, max_line=100)
+def test_overlong_line_is_cut_not_held_forever(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path, max_line=100)
     fol.poll()
     append(log, "x" * 250)
     got = fol.poll()
     assert got == ["x" * 250]
 
 
-def test_state_path_is_per_consumer_and_file(tail, tmp_path):
-    a = tail.state_path(str(tmp_path), "beacon-ipmp", "/var/adm/messages")
-    b = tail.state_path(str(tmp_path), "engine-ipmp_events", "/var/adm/messages")
-    c = tail.state_path(str(tmp_path), "beacon-ipmp", "/a/var/adm/messages")
+def test_state_path_is_per_consumer_and_file(follow, tmp_path):
+    a = follow.state_path(str(tmp_path), "beacon-ipmp", "/var/adm/messages")
+    b = follow.state_path(str(tmp_path), "engine-ipmp_events", "/var/adm/messages")
+    c = follow.state_path(str(tmp_path), "beacon-ipmp", "/a/var/adm/messages")
     assert len({a, b, c}) == 3
     assert a.startswith(os.path.join(str(tmp_path), "ipmp", "tail"))
 
 
-def test_burst_across_rotation_keeps_order(tail, log, tmp_path):
-    fol = make(tail, log, tmp_path, max_bytes=4096, rotate_grace=0)
+def test_burst_across_rotation_keeps_order(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path, max_bytes=4096, rotate_grace=0)
     fol.poll()
     append(log, "".join("old {}\n".format(i) for i in range(2000)))
     os.rename(str(log), str(log) + ".0")
@@ -268,8 +268,8 @@ def test_burst_across_rotation_keeps_order(tail, log, tmp_path):
     assert got == ["old {}".format(i) for i in range(2000)] + ["new {}".format(i) for i in range(2000)]
 
 
-def test_final_fragment_of_rotated_file_is_handed_on(tail, log, tmp_path):
-    fol = make(tail, log, tmp_path, rotate_grace=0)
+def test_final_fragment_of_rotated_file_is_handed_on(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path, rotate_grace=0)
     fol.poll()
     append(log, "complete\nno newline at the end")
     os.rename(str(log), str(log) + ".0")
@@ -278,8 +278,8 @@ def test_final_fragment_of_rotated_file_is_handed_on(tail, log, tmp_path):
     assert fol.poll() == []
 
 
-def test_fragment_of_rotated_file_waits_for_a_late_writer(tail, log, tmp_path):
-    fol = make(tail, log, tmp_path, rotate_grace=60)
+def test_fragment_of_rotated_file_waits_for_a_late_writer(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path, rotate_grace=60)
     fol.poll()
     append(log, "complete\nhalf a li")
     os.rename(str(log), str(log) + ".0")
