@@ -99,6 +99,23 @@ class LabHost:
         """Run ``python -m lab ARGS`` (the host directory is not added: pass ``host.root``)."""
         return run_lab(*args, check=check)
 
+    def tool(self, name, *args):
+        """Run the host's own ``bin/<name> ARGS`` (its PATH first); the CompletedProcess."""
+        return subprocess.run(
+            [str(self.bin / name)] + [str(arg) for arg in args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            universal_newlines=True,
+            env=self.environ(),
+            check=False,
+        )
+
+    def tool_ok(self, name, *args):
+        """:meth:`tool`, asserting that it exited 0 (its stderr is the message)."""
+        proc = self.tool(name, *args)
+        assert proc.returncode == 0, proc.stderr
+        return proc
+
     def link(self, nic, state):
         """Pull (``"down"``) or plug (``"up"``) the cable of ``nic``."""
         return run_lab("link", self.root, nic, state)

@@ -8,6 +8,7 @@ import json
 import os
 import threading
 import time
+import types
 
 import pytest
 
@@ -55,6 +56,14 @@ class FakeKey:
         return {"minions": list(self.accepted)}
 
 
+# The utils the runner reaches through __utils__ (what saltutil.sync_all puts on the master).
+RUNNER_UTILS = (
+    "ipmp_validate", "ipmp_events", "ipmp_model", "ipmp_report", "ipmp_alert_verify",
+    "ipmp_alert_fold", "ipmp_alert_record", "ipmp_alert_sinks", "ipmp_alert_settings",
+    "ipmp_alert_status",
+)
+
+
 class Master:
     """The runner module with a fake minion side and recorded deliveries."""
 
@@ -84,14 +93,13 @@ class Master:
 
 
 @pytest.fixture
-def master(load_util, tmp_path, monkeypatch):
+def master(load_util, utils_mapping, tmp_path, monkeypatch):
     spec = importlib.util.spec_from_file_location(
         "ipmp_runner_under_test", os.path.join(REPO, "_runners", "ipmp.py")
     )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    cmd = load_util("ipmp_cmd")
-    mod.__utils__ = {"ipmp_cmd.group": cmd.group, "ipmp_cmd.interface": cmd.interface}
+    mod.__utils__ = utils_mapping(*RUNNER_UTILS)
     (tmp_path / "pki").mkdir()
     mod.__opts__ = {
         "cachedir": str(tmp_path / "cache"),
@@ -109,8 +117,19 @@ def master(load_util, tmp_path, monkeypatch):
     state = Master(mod, tmp_path)
     state.statuses = [DEGRADED]
     monkeypatch.setattr(mod.salt.key, "get_key", lambda opts: FakeKey(["sol1", "sol2"]))
-    monkeypatch.setattr(mod, "_fetch_status", state.fetch)
-    monkeypatch.setattr(mod, "_fire", lambda tag, record: state.fired.append((tag, record)))
+    monkeypatch.setattr(mod, "_status_fetcher", lambda setting: state.fetch)
+    monkeypatch.setattr(
+        load_util("ipmp_alert_sinks"), "fire",
+        lambda opts, tag, record: state.fired.append((tag, record)),
+    )
+    # The fold windows' state file, as the runner's helpers for it were once called.
+    fold, cachedir = load_util("ipmp_alert_fold"), mod.__opts__["cachedir"]
+    state.fold = types.SimpleNamespace(
+        _key=fold.key,
+        _Locked=lambda: fold.locked(cachedir),
+        _save=lambda data: fold.save(cachedir, data),
+        _load=lambda: fold.load(cachedir),
+    )
     return state
 
 
@@ -533,7 +552,7 @@ def test_reactor_drops_what_does_not_fit(tag, data):
 def test_windows_left_by_a_dead_owner_are_dropped(master):
     """A master restart in the middle of a window leaves it in the cache; it must not
     swallow the next event of that group, nor stay in the state file forever."""
-    mod = master.mod
+    mod = master.fold
     old = time.time() - 3600
     state = {"windows": {}}
     for key in (mod._key("sol1", "ipmp0"), mod._key("sol2", "ipmp9")):

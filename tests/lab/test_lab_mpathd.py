@@ -1,7 +1,6 @@
 """The lab's Solaris 10 in.mpathd: detection, failover/failback, syslog lines, SIGHUP."""
 import os
 import re
-import subprocess
 import time
 
 import pytest
@@ -26,14 +25,11 @@ HOSTS = ("192.168.10.10\tsol1\tloghost\n192.168.10.11\tsol1-bge0\n192.168.10.12\
 
 
 def run(host, tool, *args):
-    return subprocess.run([str(host.bin / tool)] + list(args), stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, universal_newlines=True, env=host.environ())
+    return host.tool(tool, *args)
 
 
 def ok(host, tool, *args):
-    proc = run(host, tool, *args)
-    assert proc.returncode == 0, proc.stderr
-    return proc
+    return host.tool_ok(tool, *args)
 
 
 def texts(host, since=0):

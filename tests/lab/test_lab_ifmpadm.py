@@ -1,5 +1,4 @@
 """The lab's Solaris 10 if_mpadm: offline/undo-offline, messages and exit codes."""
-import subprocess
 
 import pytest
 
@@ -10,14 +9,11 @@ MIN_RED = ("Offline failed as there is no other functional interface available i
 
 
 def run(host, tool, *args):
-    return subprocess.run([str(host.bin / tool)] + list(args), stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, universal_newlines=True, env=host.environ())
+    return host.tool(tool, *args)
 
 
 def ok(host, tool, *args):
-    proc = run(host, tool, *args)
-    assert proc.returncode == 0, proc.stderr
-    return proc
+    return host.tool_ok(tool, *args)
 
 
 @pytest.fixture

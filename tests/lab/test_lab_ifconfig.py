@@ -1,6 +1,5 @@
 """The lab's ifconfig: Solaris 10 output byte for byte, its errors and exit codes."""
 import re
-import subprocess
 
 import pytest
 
@@ -40,14 +39,11 @@ bge0: flags=a000841<UP,RUNNING,MULTICAST,IPv6,NOFAILOVER> mtu 1500 index 2
 
 
 def run(host, tool, *args):
-    return subprocess.run([str(host.bin / tool)] + list(args), stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, universal_newlines=True, env=host.environ())
+    return host.tool(tool, *args)
 
 
 def ok(host, tool, *args):
-    proc = run(host, tool, *args)
-    assert proc.returncode == 0, proc.stderr
-    return proc
+    return host.tool_ok(tool, *args)
 
 
 @pytest.fixture

@@ -1,0 +1,137 @@
+"""ipmp_alert_fold: fold windows in the master's cache directory."""
+
+import os
+import threading
+import time
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def fold(load_util):
+    return load_util("ipmp_alert_fold")
+
+
+@pytest.fixture
+def cachedir(tmp_path):
+    return str(tmp_path / "cache")
+
+
+def ev(name):
+    return {"event": name, "interface": "bge0"}
+
+
+def brief(name, received):
+    return {"event": name, "received": received}
+
+
+def open_(fold, cachedir, name, received, stamp=None, key=None, window=1.0, span=10.0, stale=30.0):
+    return fold.open_or_fold(
+        cachedir, key or fold.key("sol1", "ipmp0"), ev(name), brief(name, received),
+        stamp or "{:020.6f}".format(received), received, window=window, span=span, stale=stale,
+    )
+
+
+def test_first_event_opens_next_folds(fold, cachedir):
+    now = time.time()
+    win_id, opened = open_(fold, cachedir, "failure", now)
+    assert opened is True
+    assert open_(fold, cachedir, "failover", now + 0.5) == (win_id, False)
+    win = fold.load(cachedir)["windows"][fold.key("sol1", "ipmp0")]
+    assert win["count"] == 2
+    assert win["deadline"] == pytest.approx(now + 1.5)
+    assert oct(os.stat(fold.state_dir(cachedir)).st_mode & 0o777) == "0o700"
+
+
+def test_window_never_outlives_its_span(fold, cachedir):
+    now = time.time()
+    first, _ = open_(fold, cachedir, "link_down", now, span=2.0)
+    second, opened = open_(fold, cachedir, "link_up", now + 2.5, window=5.0, span=2.0)
+    assert opened is True and second != first
+
+
+def test_keys_separate_windows(fold, cachedir):
+    now = time.time()
+    assert open_(fold, cachedir, "failure", now)[1]
+    assert open_(fold, cachedir, "failure", now, key=fold.key("sol2", "ipmp0"))[1]
+    assert len(fold.load(cachedir)["windows"]) == 2
+
+
+def test_events_kept_are_bounded(fold, cachedir):
+    now = time.time()
+    for n in range(fold.MAX_EVENTS + 5):
+        open_(fold, cachedir, "link_up", now + n * 0.001)
+    win = fold.load(cachedir)["windows"][fold.key("sol1", "ipmp0")]
+    assert win["count"] == fold.MAX_EVENTS + 5
+    assert len(win["events"]) == fold.MAX_EVENTS
+
+
+def test_mark_reported_then_close_and_split(fold, cachedir):
+    now = time.time()
+    key = fold.key("sol1", "ipmp0")
+    win_id, _ = open_(fold, cachedir, "failover", now, stamp="b", window=0.2)
+    open_(fold, cachedir, "failure", now, stamp="a", window=0.2)
+    entries, count = fold.mark_reported(cachedir, key, win_id, {"ipmp0": {"state": "degraded"}})
+    assert [e["event"]["event"] for e in entries] == ["failure", "failover"]  # by stamp
+    assert count == 2
+    open_(fold, cachedir, "repair", now + 0.01, stamp="c", window=0.2)
+    closed = fold.close_when_quiet(cachedir, key, win_id, span=10.0)
+    assert closed["status"] == {"ipmp0": {"state": "degraded"}}
+    assert fold.load(cachedir)["windows"] == {}
+    after = fold.after_alert(closed)
+    assert [b["event"] for b in after["briefs"]] == ["failure", "failover", "repair"]
+    assert [b["event"] for b in after["before"]] == ["failure", "failover"]
+    assert [b["event"] for b in after["later"]] == ["repair"]
+
+
+def test_nothing_after_the_alert(fold, cachedir):
+    now = time.time()
+    key = fold.key("sol1", "ipmp0")
+    win_id, _ = open_(fold, cachedir, "failure", now, window=0.1)
+    fold.mark_reported(cachedir, key, win_id, None)
+    assert fold.after_alert(fold.close_when_quiet(cachedir, key, win_id, span=10.0)) is None
+    assert fold.after_alert(None) is None
+    assert fold.mark_reported(cachedir, key, win_id, None) is None
+    assert fold.close_when_quiet(cachedir, key, win_id, span=10.0) is None
+
+
+def test_dead_windows_are_dropped(fold, cachedir):
+    old = time.time() - 3600
+    open_(fold, cachedir, "failure", old, key=fold.key("sol2", "ipmp9"))
+    dead, _ = open_(fold, cachedir, "failure", old)
+    win_id, opened = open_(fold, cachedir, "failure", time.time())
+    assert opened and win_id != dead
+    assert list(fold.load(cachedir)["windows"]) == [fold.key("sol1", "ipmp0")]
+
+
+def test_await_outcome_returns_when_the_follow_up_folds_in(fold, cachedir):
+    now = time.time()
+    key = fold.key("sol1", "ipmp0")
+    win_id, _ = open_(fold, cachedir, "failure", now)
+    later = threading.Timer(0.1, lambda: open_(fold, cachedir, "failover", time.time()))
+    later.start()
+    began = time.time()
+    fold.await_outcome(cachedir, key, win_id, ("failover", "group_failed"), 2.0)
+    later.join()
+    assert 0.1 <= time.time() - began < 1.0
+
+
+def test_await_outcome_waits_at_most_the_settle_time(fold, cachedir):
+    key = fold.key("sol1", "ipmp0")
+    win_id, _ = open_(fold, cachedir, "failure", time.time())
+    began = time.time()
+    fold.await_outcome(cachedir, key, win_id, ("failover",), 0.2)
+    assert 0.2 <= time.time() - began < 0.6
+    began = time.time()
+    fold.await_outcome(cachedir, key, win_id, (), 5.0)
+    assert time.time() - began < 0.1
+
+
+def test_unreadable_state_file_is_empty(fold, cachedir):
+    os.makedirs(fold.state_dir(cachedir), exist_ok=True)
+    with open(os.path.join(fold.state_dir(cachedir), "alerts.json"), "w") as handle:
+        handle.write("[1, 2")
+    assert fold.load(cachedir) == {"windows": {}}
+    with fold.locked(cachedir):
+        fold.save(cachedir, {"windows": {}, "x": 1})
+    assert fold.load(cachedir)["x"] == 1
