@@ -7,7 +7,10 @@ engine and ``ipmp.events`` turn each line into one event dict (contract in
 the project's design notes).  The catalogue holds every operational message
 of the Solaris 10 (pre-Clearview) and the illumos (Clearview) in.mpathd,
 with the ``[ID n daemon.level]`` message ids syslog prints for them (the
-STRLOG_MAKE_MSGID hash of the format string).
+STRLOG_MAKE_MSGID hash of the format string).  Beside it, the class of
+every event name: which way it points (towards trouble or back to normal)
+and which outcome in.mpathd logs right after a detection; the alert runner
+asks :func:`direction` and :func:`follow_ups`.
 
 Shipped to minions through ``_utils``: Python 3.6 compatible, standard
 library only, independent of the other utils modules.
@@ -32,6 +35,65 @@ EVENTS = (
     "plumb_mismatch", "consistent", "hwaddr_duplicate", "hwaddr_unique",
     "fdt_raised", "fdt_lowered", "config", "reload", "removed", "other",
 )
+
+#: Events the status watcher (``ipmp_watch``) makes when ``ipmp.status``
+#: changes between two polls; they carry ``state`` and ``previous``.  Not
+#: log lines, so parse_line never returns them.
+STATE_EVENTS = ("group_state", "interface_state")
+
+# --- event classes: what an event says about its group ---------------------
+DOWN = "down"  # towards trouble
+UP = "up"  # back to normal
+BY_STATE = "state"  # the event's ``state`` tells: a BAD_STATES one points down
+OTHER = "other"  # neither: tuning, a reload
+
+#: The states that make a state event point down.
+BAD_STATES = frozenset(("failed", "offline", "degraded", "removed"))
+
+#: ``direction`` is DOWN, UP, BY_STATE or OTHER; ``followed_by`` names the
+#: events in.mpathd logs right after a detection to say what it did about
+#: it ("NIC failure detected" then "Successfully failed over"), so that an
+#: alert opened by the detection can wait for the outcome.
+EventClass = collections.namedtuple("EventClass", ("direction", "followed_by"))
+
+_AFTER_DOWN = ("failover", "group_failed")
+_AFTER_UP = ("failback", "group_repaired")
+
+#: The class of every name in EVENTS and STATE_EVENTS.  A new event name
+#: needs its row here (a unit test holds every name to it), so it can never
+#: fall to "other" unnoticed.
+CLASSES = {
+    # detections, each followed by its outcome
+    "link_down": EventClass(DOWN, _AFTER_DOWN),
+    "failure": EventClass(DOWN, _AFTER_DOWN),
+    "link_up": EventClass(UP, _AFTER_UP),
+    "repair": EventClass(UP, _AFTER_UP),
+    # towards trouble
+    "failover": EventClass(DOWN, ()),
+    "group_failed": EventClass(DOWN, ()),
+    "link_flapping": EventClass(DOWN, ()),
+    "no_test_address": EventClass(DOWN, ()),
+    "test_address_duplicate": EventClass(DOWN, ()),
+    "hwaddr_duplicate": EventClass(DOWN, ()),
+    "plumb_mismatch": EventClass(DOWN, ()),
+    "config": EventClass(DOWN, ()),
+    # back to normal
+    "failback": EventClass(UP, ()),
+    "group_repaired": EventClass(UP, ()),
+    "test_address": EventClass(UP, ()),
+    "test_address_unique": EventClass(UP, ()),
+    "hwaddr_unique": EventClass(UP, ()),
+    "consistent": EventClass(UP, ()),
+    # neither
+    "fdt_raised": EventClass(OTHER, ()),
+    "fdt_lowered": EventClass(OTHER, ()),
+    "reload": EventClass(OTHER, ()),
+    "removed": EventClass(OTHER, ()),
+    "other": EventClass(OTHER, ()),
+    # the watcher's: the new state tells
+    "group_state": EventClass(BY_STATE, ()),
+    "interface_state": EventClass(BY_STATE, ()),
+}
 
 #: One catalogue row.  ``format`` is the C format string without its
 #: trailing newline; ``fields`` names its conversions in order; ``levels``
@@ -388,3 +450,27 @@ def parse_text(text):
         if event is not None:
             events.append(event)
     return events
+
+
+def direction(event):
+    """
+    Which way an event dict points: ``"down"`` (towards trouble), ``"up"``
+    (back to normal) or ``"other"``.  A state event points down when its
+    ``state`` is one of BAD_STATES; a name without a class, or anything
+    that is not an event dict, is ``"other"``.
+    """
+    name = event.get("event") if isinstance(event, dict) else None
+    kind = CLASSES.get(name) if isinstance(name, str) else None
+    if kind is None:
+        return OTHER
+    if kind.direction == BY_STATE:
+        state = event.get("state")
+        return DOWN if isinstance(state, str) and state in BAD_STATES else UP
+    return kind.direction
+
+
+def follow_ups(name):
+    """The events in.mpathd logs right after event ``name`` to say what it
+    did about it (a failover after a failure); ``()`` for none."""
+    kind = CLASSES.get(name) if isinstance(name, str) else None
+    return kind.followed_by if kind is not None else ()

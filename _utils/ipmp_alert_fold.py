@@ -1,0 +1,243 @@
+"""
+Fold windows of the ipmp alert runner: events of one minion and group that
+come close together become one alert.
+
+The reactor runs ``ipmp.alert`` in several worker threads side by side, so
+the open windows live in a JSON file in the master's cache directory
+(``<cachedir>/ipmp/alerts.json``), changed only under a process-wide lock
+and an flock. The lock is kept in ``sys.modules``: the reactor reloads
+runners and their utils (new module objects) while alerts are running.
+"""
+
+import errno
+import json
+import logging
+import os
+import sys
+import threading
+import time
+import types
+import uuid
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - masters run on POSIX
+    fcntl = None
+
+log = logging.getLogger(__name__)
+
+__virtualname__ = "ipmp_alert_fold"
+
+#: Events one window keeps (the count goes on).
+MAX_EVENTS = 100
+_SHARED = "_salt_ipmp_alert_fold_shared"
+
+
+def __virtual__():
+    """Standard library only: always loadable."""
+    return __virtualname__
+
+
+def _process_lock():
+    holder = sys.modules.get(_SHARED)
+    if holder is None:
+        holder = types.ModuleType(_SHARED)
+        holder.lock = threading.RLock()
+        holder = sys.modules.setdefault(_SHARED, holder)
+    return holder.lock
+
+
+def state_dir(cachedir):
+    """``<cachedir>/ipmp``, made (mode 0700) when missing."""
+    path = os.path.join(cachedir, "ipmp")
+    if not os.path.isdir(path):
+        try:
+            os.makedirs(path, 0o700)
+        except OSError as exc:
+            if exc.errno != errno.EEXIST:
+                raise
+    return path
+
+
+class Locked(object):
+    """Process lock plus an flock on the state file's lock (other processes)."""
+
+    def __init__(self, cachedir):
+        self.cachedir = cachedir
+        self.plock = _process_lock()
+        self.fh = None
+
+    def __enter__(self):
+        self.plock.acquire()
+        try:
+            self.fh = open(os.path.join(state_dir(self.cachedir), "alerts.lock"), "a")
+            if fcntl is not None:
+                fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX)
+        except Exception:
+            self.plock.release()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            if fcntl is not None:
+                fcntl.flock(self.fh.fileno(), fcntl.LOCK_UN)
+            self.fh.close()
+        finally:
+            self.plock.release()
+
+
+def locked(cachedir):
+    """The lock every change of the state file is made under (a context manager)."""
+    return Locked(cachedir)
+
+
+def _state_file(cachedir):
+    return os.path.join(state_dir(cachedir), "alerts.json")
+
+
+def load(cachedir):
+    """The state file: ``{"windows": {key: window}}`` (empty when unreadable)."""
+    try:
+        with open(_state_file(cachedir)) as fh_:
+            state = json.load(fh_)
+    except (IOError, OSError, ValueError):
+        state = {}
+    if not isinstance(state, dict):
+        state = {}
+    state.setdefault("windows", {})
+    return state
+
+
+def save(cachedir, state):
+    """Replace the state file (call it holding :func:`locked`)."""
+    path = _state_file(cachedir)
+    tmp = "{}.{}.{}".format(path, os.getpid(), threading.current_thread().ident)
+    with open(tmp, "w") as fh_:
+        json.dump(state, fh_, sort_keys=True)
+    os.rename(tmp, path)
+
+
+def key(minion, group):
+    """The window key of a minion and group."""
+    return json.dumps([minion, group])
+
+
+def _entry(win, event, brief, stamp):
+    win["count"] += 1
+    if len(win["events"]) < MAX_EVENTS:
+        win["events"].append({"n": win["count"], "stamp": stamp, "brief": brief, "event": event})
+
+
+def ordered(entries):
+    """Window entries in the order the master received them."""
+    return sorted(entries, key=lambda item: (item["stamp"], item["n"]))
+
+
+def open_or_fold(cachedir, win_key, event, brief, stamp, received, window, span, stale):
+    """
+    Fold the event into the open window of ``win_key``, or open one; return
+    ``(window id, opened)``. A window stays open ``window`` seconds after
+    its last event, ``span`` seconds at most; one whose deadline passed
+    ``stale`` seconds ago lost its owner (a master restart) and is dropped.
+    """
+    with locked(cachedir):
+        state = load(cachedir)
+        for other in [k for k, w in state["windows"].items() if k != win_key]:
+            if received > state["windows"][other]["deadline"] + stale:
+                # Its owner died (master restart): nobody will close it.
+                log.warning("ipmp: dropping an alert window nobody closed: %s", other)
+                del state["windows"][other]
+        win = state["windows"].get(win_key)
+        if win is not None:
+            alive = received <= win["deadline"] + stale
+            if alive and received < win["opened"] + span:
+                _entry(win, event, brief, stamp)
+                win["deadline"] = max(win["deadline"], received + window)
+                save(cachedir, state)
+                return win["id"], False
+            if not alive:
+                log.warning("ipmp: dropping an alert window nobody closed: %s", win_key)
+        win = {
+            "id": uuid.uuid4().hex,
+            "opened": received,
+            "deadline": received + window,
+            "count": 0,
+            "events": [],
+            "reported": [],
+            "reported_count": 0,
+            "status": None,
+        }
+        _entry(win, event, brief, stamp)
+        state["windows"][win_key] = win
+        save(cachedir, state)
+        return win["id"], True
+
+
+def await_outcome(cachedir, win_key, win_id, wanted, settle):
+    """Wait up to ``settle`` seconds for one of the ``wanted`` events
+    (in.mpathd's follow-up line) to fold into this window."""
+    if not wanted:
+        return
+    until = time.time() + settle
+    while time.time() < until:
+        with locked(cachedir):
+            win = load(cachedir)["windows"].get(win_key)
+        if win is None or win["id"] != win_id:
+            return
+        if any(item["event"].get("event") in wanted for item in win["events"]):
+            return
+        time.sleep(0.02)
+
+
+def mark_reported(cachedir, win_key, win_id, status):
+    """
+    Everything folded so far goes into the alert being written, with the
+    ``status`` snapshot it shows; returns ``(ordered entries, count)``, or
+    None when the window is gone.
+    """
+    with locked(cachedir):
+        state = load(cachedir)
+        win = state["windows"].get(win_key)
+        if win is None or win["id"] != win_id:
+            return None
+        win["reported"] = [item["n"] for item in win["events"]]
+        win["reported_count"] = win["count"]
+        win["status"] = status
+        save(cachedir, state)
+        return ordered(win["events"]), win["count"]
+
+
+def close_when_quiet(cachedir, win_key, win_id, span):
+    """Sleep until the window has been quiet long enough (or open ``span``
+    seconds); return it, closed, or None when it is gone."""
+    while True:
+        with locked(cachedir):
+            state = load(cachedir)
+            win = state["windows"].get(win_key)
+            if win is None or win["id"] != win_id:
+                return None
+            now = time.time()
+            end = min(win["deadline"], win["opened"] + span)
+            if now >= end:
+                del state["windows"][win_key]
+                save(cachedir, state)
+                return win
+        time.sleep(min(max(end - now, 0.01), 1.0))
+
+
+def after_alert(win):
+    """
+    What a closed window held beyond its alert: ``{"briefs": every event,
+    "before": those in the alert, "later": those after it}`` (brief events,
+    in order), or None when nothing came after the alert.
+    """
+    if win is None or win["count"] <= win["reported_count"]:
+        return None
+    reported = set(win["reported"])
+    entries = ordered(win["events"])
+    return {
+        "briefs": [item["brief"] for item in entries],
+        "before": [item["brief"] for item in entries if item["n"] in reported],
+        "later": [item["brief"] for item in entries if item["n"] not in reported],
+    }
