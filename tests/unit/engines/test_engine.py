@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 PREFIX = "Jan  5 10:22:01 sol1 in.mpathd[123]: [ID {} daemon.error] "
 LINK_DOWN = PREFIX.format(215189) + "The link has gone down on bge0"
 FAILOVER = PREFIX.format(832587) + "Successfully failed over from NIC bge0 to NIC bge2"

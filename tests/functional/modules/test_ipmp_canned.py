@@ -18,7 +18,7 @@ import textwrap
 import pytest
 from salt.exceptions import CommandExecutionError, SaltInvocationError
 
-FIXTURES = pathlib.Path(__file__).parent / "fixtures"
+FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures"
 FIXTURE = FIXTURES / "ifconfig-a.three-groups.txt"
 
 EXPECTED = {

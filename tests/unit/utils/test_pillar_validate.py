@@ -8,7 +8,7 @@ import pytest
 import yaml
 from salt.exceptions import SaltInvocationError
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 
 class _Pillar(object):

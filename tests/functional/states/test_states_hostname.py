@@ -7,7 +7,7 @@ import stat
 import pytest
 import salt.loader
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
+REPO = pathlib.Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture

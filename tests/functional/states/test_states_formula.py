@@ -10,7 +10,7 @@ import sys
 import pytest
 import yaml
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
+REPO = pathlib.Path(__file__).resolve().parents[3]
 NICS = ("bge0", "bge1", "bge2", "e1000g0", "e1000g1")
 
 

@@ -9,7 +9,7 @@ import time
 import pytest
 import salt.beacons
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 STATUS = {
     "ipmp0": {

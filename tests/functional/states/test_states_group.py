@@ -13,7 +13,7 @@ import time
 import pytest
 import salt.loader
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
+REPO = pathlib.Path(__file__).resolve().parents[3]
 NICS = ("bge0", "bge1", "bge2", "e1000g0", "e1000g1", "e1000g2")
 
 HOSTS = {

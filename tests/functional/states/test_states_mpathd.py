@@ -5,7 +5,7 @@ import pathlib
 import pytest
 import salt.loader
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
+REPO = pathlib.Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
