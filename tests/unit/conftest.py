@@ -1,9 +1,12 @@
 """
-Helpers for unit tests of the modules under ``_utils/``.
+The one loader helper of the unit tests.
 
 ``_utils`` is not a package (Salt's loader reads it), so tests load a module
-from its file: ``load_util("ipmp_parse")`` (the fixture returns the loader
-function).  ``fixture_text("name.txt")`` reads a file of tests/unit/fixtures.
+from its file: ``load_util("ipmp_parse")``; ``utils_mapping(*names)`` builds
+the ``__utils__`` mapping Salt's loader would give a caller of those utils;
+``load_extension("_runners/ipmp.py", utils=..., opts=...)`` loads a beacon,
+engine or runner with its dunders packed.  ``fixture_text("name.txt")``
+reads a file of tests/unit/fixtures.
 """
 
 import importlib.util
@@ -52,6 +55,22 @@ def _utils_mapping(*names):
     return out
 
 
+def _load_extension(relpath, utils=(), **dunders):
+    """Import a beacon, engine, runner or module file of the checkout
+    (``"_runners/ipmp.py"``) as a fresh module, with ``__utils__`` built by
+    :func:`_utils_mapping` over ``utils`` and the other dunders given
+    (``opts={...}`` becomes ``__opts__``), as Salt's loader would pack it."""
+    path = os.path.join(REPO_ROOT, relpath)
+    name = "salt_ipmp_unit_" + relpath.replace("/", "_").replace(".py", "")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.__utils__ = _utils_mapping(*utils)
+    for key, value in dunders.items():
+        setattr(module, "__{}__".format(key), value)
+    return module
+
+
 def _fixture_text(name, mode="r"):
     path = os.path.join(FIXTURES_DIR, name)
     if "b" in mode:
@@ -71,6 +90,12 @@ def load_util():
 def utils_mapping():
     """``utils_mapping("ipmp_validate", "ipmp_files")`` -> a ``__utils__``-like dict."""
     return _utils_mapping
+
+
+@pytest.fixture(scope="session")
+def load_extension():
+    """``load_extension("_runners/ipmp.py", utils=("ipmp_model",), opts={})`` -> module."""
+    return _load_extension
 
 
 @pytest.fixture(scope="session")

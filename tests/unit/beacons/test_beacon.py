@@ -1,7 +1,6 @@
 """The ipmp beacon: configuration checks, events and tags, restarts."""
 
 import copy
-import importlib.util
 import os
 import re
 import time
@@ -29,18 +28,11 @@ SSHD = "Jan  5 10:22:01 sol1 sshd[99]: [ID 800047 auth.info] Accepted publickey 
 UTILS = ("ipmp_follow", "ipmp_watch", "ipmp_events", "ipmp_model", "ipmp_options", "ipmp_validate")
 
 
-def load_module(relpath, name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(REPO, relpath))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 class Minion:
     """A beacon module as the minion would run it, with a fake ``ipmp.status``."""
 
-    def __init__(self, utils_mapping, root, cachedir, status=None):
-        self.utils_mapping = utils_mapping
+    def __init__(self, load_extension, root, cachedir, status=None):
+        self.load_extension = load_extension
         self.root = root
         self.cachedir = cachedir
         self.status = copy.deepcopy(STATUS) if status is None else status
@@ -53,8 +45,8 @@ class Minion:
 
     def restart(self):
         """A fresh module and context, as after a minion restart."""
-        mod = load_module("_beacons/ipmp.py", "ipmp_beacon_under_test")
-        utils = self.utils_mapping(*UTILS)
+        mod = self.load_extension("_beacons/ipmp.py", utils=UTILS)
+        utils = mod.__utils__
         config = {"ipmp.root": self.root}
         mod.__opts__ = {"cachedir": self.cachedir, "id": "sol1"}
         mod.__context__ = {"ipmp.beacon.utils": utils}
@@ -79,8 +71,8 @@ def host(tmp_path):
 
 
 @pytest.fixture
-def minion(utils_mapping, host, tmp_path):
-    return Minion(utils_mapping, str(host), str(tmp_path / "cache"))
+def minion(load_extension, host, tmp_path):
+    return Minion(load_extension, str(host), str(tmp_path / "cache"))
 
 
 def write(host, *lines):

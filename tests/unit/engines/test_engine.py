@@ -1,7 +1,6 @@
 """The ipmp_events engine: same events and tags as the beacon, sent at once."""
 
 import copy
-import importlib.util
 import os
 
 import pytest
@@ -39,14 +38,10 @@ def host(tmp_path):
 
 
 @pytest.fixture
-def engine(utils_mapping, host, tmp_path, monkeypatch):
-    spec = importlib.util.spec_from_file_location(
-        "ipmp_engine_under_test", os.path.join(REPO, "_engines", "ipmp_events.py")
-    )
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    mod.__utils__ = utils_mapping(
-        "ipmp_follow", "ipmp_watch", "ipmp_events", "ipmp_model", "ipmp_options", "ipmp_validate"
+def engine(load_extension, host, tmp_path, monkeypatch):
+    mod = load_extension(
+        "_engines/ipmp_events.py",
+        utils=("ipmp_follow", "ipmp_watch", "ipmp_events", "ipmp_model", "ipmp_options", "ipmp_validate"),
     )
     config = {"ipmp.root": str(host)}
     mod.__opts__ = {"cachedir": str(tmp_path / "cache"), "id": "sol1"}

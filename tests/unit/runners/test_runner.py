@@ -93,13 +93,8 @@ class Master:
 
 
 @pytest.fixture
-def master(load_util, utils_mapping, tmp_path, monkeypatch):
-    spec = importlib.util.spec_from_file_location(
-        "ipmp_runner_under_test", os.path.join(REPO, "_runners", "ipmp.py")
-    )
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    mod.__utils__ = utils_mapping(*RUNNER_UTILS)
+def master(load_extension, load_util, tmp_path, monkeypatch):
+    mod = load_extension("_runners/ipmp.py", utils=RUNNER_UTILS)
     (tmp_path / "pki").mkdir()
     mod.__opts__ = {
         "cachedir": str(tmp_path / "cache"),
