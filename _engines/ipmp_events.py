@@ -49,11 +49,8 @@ def __virtual__():
 
 
 def _utils():
-    """This module's ``__utils__`` as the loader itself, to hand to a util:
-    inside a util's call Salt's ``__utils__`` would resolve against the
-    utils loader, which has none."""
-    value = getattr(__utils__, "value", None)
-    return value() if callable(value) else __utils__
+    """``__utils__`` as the loader itself, to pass to a util (see ipmp_pillar)."""
+    return getattr(__utils__, "value", lambda: __utils__)()
 
 
 def _messages_path(messages):

@@ -23,43 +23,29 @@ PHYS_FIELDS = ["link", "media", "state", "speed", "duplex", "device"]
 
 
 def __virtual__():
-    """
-    Only on Solaris: dladm exists nowhere else.
-    """
-    kernel = __grains__.get("kernel")
-    if kernel == "SunOS":
-        return __virtualname__
-    return (
-        False,
-        "The dladm module only runs on Solaris (SunOS); this minion runs "
-        "{}".format(kernel),
-    )
-
-
-def _cmd(name):
-    return __utils__["ipmp_cmd.{}".format(name)]
-
-
-def _valid(name):
-    return __utils__["ipmp_validate.{}".format(name)]
+    """Only on Solaris: dladm exists nowhere else."""
+    return __utils__["ipmp_platform.virtual"](__grains__, __virtualname__)
 
 
 def _solaris10():
     """Solaris 10 has the old dladm (no -o); 5.11 kernels have the new one."""
-    return str(__grains__.get("kernelrelease", "5.10")) == "5.10"
+    platform = __utils__["ipmp_platform.platform"](
+        __grains__, __salt__["config.get"]("ipmp.platform", None)
+    )
+    return platform == "solaris10"
 
 
 def _read(args, refresh):
-    _valid("boolean")(refresh, "refresh")
+    __utils__["ipmp_validate.boolean"](refresh, "refresh")
     if refresh:
-        _cmd("clear_cache")(__context__)
-    return _cmd("run")("dladm", args, context=__context__, cache=True)
+        __utils__["ipmp_cmd.clear_cache"](__context__)
+    return __utils__["ipmp_cmd.run"]("dladm", args, context=__context__, cache=True)
 
 
 def _check_name(name):
     """Validate an optional link or device name (a physical interface name)."""
     if name is not None:
-        _valid("interface")(name, logical=False)
+        __utils__["ipmp_validate.interface"](name, logical=False)
 
 
 def _pick(data, name, what):
@@ -138,7 +124,7 @@ def show_phys(link=None, refresh=False):
         salt '*' dladm.show_phys net0
     """
     _check_name(link)
-    _valid("boolean")(refresh, "refresh")
+    __utils__["ipmp_validate.boolean"](refresh, "refresh")
     if _solaris10():
         raise CommandExecutionError(
             "dladm show-phys does not exist on Solaris 10; use dladm.show_dev"

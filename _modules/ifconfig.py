@@ -20,17 +20,8 @@ __virtualname__ = "ifconfig"
 
 
 def __virtual__():
-    """
-    Only on Solaris: the output formats and flags are Solaris's own.
-    """
-    kernel = __grains__.get("kernel")
-    if kernel == "SunOS":
-        return __virtualname__
-    return (
-        False,
-        "The ifconfig module only runs on Solaris (SunOS); this minion runs "
-        "{}".format(kernel),
-    )
+    """Only on Solaris: the output formats and flags are Solaris's own."""
+    return __utils__["ipmp_platform.virtual"](__grains__, __virtualname__)
 
 
 def _cmd(name):

@@ -29,25 +29,8 @@ MAX_EVENTS = 10000
 
 
 def __virtual__():
-    """
-    Only on Solaris: IPMP and in.mpathd exist nowhere else.
-    """
-    kernel = __grains__.get("kernel")
-    if kernel == "SunOS":
-        return __virtualname__
-    return (
-        False,
-        "The ipmp module only runs on Solaris (SunOS); this minion runs "
-        "{}".format(kernel),
-    )
-
-
-def _cmd(name):
-    return __utils__["ipmp_cmd.{}".format(name)]
-
-
-def _valid(name):
-    return __utils__["ipmp_validate.{}".format(name)]
+    """Only on Solaris: IPMP and in.mpathd exist nowhere else."""
+    return __utils__["ipmp_platform.virtual"](__grains__, __virtualname__)
 
 
 def _platform():
@@ -70,12 +53,8 @@ def _model(name):
 
 
 def _utils():
-    """This module's ``__utils__`` as a plain mapping, to hand to a util
-    that reaches other utils through it (inside a function call Salt's
-    ``__utils__`` resolves against the caller's loader, so pass the loader
-    itself)."""
-    value = getattr(__utils__, "value", None)
-    return value() if callable(value) else __utils__
+    """``__utils__`` as the loader itself, to pass to a util (see ipmp_pillar)."""
+    return getattr(__utils__, "value", lambda: __utils__)()
 
 
 
@@ -121,14 +100,14 @@ def status(group=None, refresh=False):
         salt '*' ipmp.status ipmp0
     """
     if group is not None:
-        _valid("group")(group)
+        __utils__["ipmp_validate.group"](group)
     return __utils__["ipmp_parse.only"](_model("status")(_observed(refresh)), group)
 
 
 def _locate(interface, refresh):
     """Validate a physical interface name and return (the model's view of
     the host, the interface's group member record), or refuse."""
-    _valid("interface")(interface, logical=False)
+    __utils__["ipmp_validate.interface"](interface, logical=False)
     data = _ifconfig_all(refresh)
     if interface not in data:
         raise CommandExecutionError(
@@ -144,7 +123,7 @@ def _locate(interface, refresh):
 
 
 def _mpadm(option, interface):
-    _cmd("run")("if_mpadm", [option, interface], context=__context__, mutate=True)
+    __utils__["ipmp_cmd.run"]("if_mpadm", [option, interface], context=__context__, mutate=True)
     return True
 
 
@@ -207,7 +186,7 @@ def mpathd():
 
         salt '*' ipmp.mpathd
     """
-    path = _valid("root_path")(_root(), MPATHD_FILE)
+    path = __utils__["ipmp_validate.root_path"](_root(), MPATHD_FILE)
     try:
         text = _read_file(path)
     except (IOError, OSError) as exc:
@@ -233,7 +212,7 @@ def reload_mpathd():
 
         salt '*' ipmp.reload_mpathd
     """
-    result = _cmd("run_all")(
+    result = __utils__["ipmp_cmd.run_all"](
         "pkill", ["-HUP", "-x", "in.mpathd"], context=__context__, mutate=True
     )
     if result["retcode"] == 0:
@@ -241,13 +220,13 @@ def reload_mpathd():
     if result["retcode"] == 1:
         log.info("ipmp: in.mpathd is not running; nothing to reload")
         return False
-    raise CommandExecutionError(_cmd("error_message")(result), info=result)
+    raise CommandExecutionError(__utils__["ipmp_cmd.error_message"](result), info=result)
 
 
 def _messages_path():
     return __utils__["ipmp_watch.messages_path"](
         __salt__["config.get"],
-        _valid("root_path"),
+        __utils__["ipmp_validate.root_path"],
         error=lambda name: CommandExecutionError(
             "ipmp.messages must be an absolute path, not {!r}".format(name)
         ),
@@ -306,7 +285,7 @@ def events(limit=50):
         salt '*' ipmp.events
         salt '*' ipmp.events limit=10
     """
-    limit = _valid("integer")(limit, "limit", 1, MAX_EVENTS)
+    limit = __utils__["ipmp_validate.integer"](limit, "limit", 1, MAX_EVENTS)
     path = _messages_path()
     try:
         return _tail_events(path, limit)

@@ -45,14 +45,8 @@ FAMILIES = ("inet", "inet6")
 
 
 def __virtual__():
-    if __grains__.get("kernel") != "SunOS":
-        return (
-            False,
-            "The ipmp_group state only runs on Solaris (SunOS); this minion runs {}".format(
-                __grains__.get("kernel")
-            ),
-        )
-    return __virtualname__
+    """Only on Solaris: IPMP exists nowhere else."""
+    return __utils__["ipmp_platform.virtual"](__grains__, __virtualname__, "state")
 
 
 # --------------------------------------------------------------------------
@@ -126,12 +120,8 @@ def _model(name):
 
 
 def _utils():
-    """This module's ``__utils__`` as a plain mapping, to hand to a util
-    that reaches other utils through it (inside a function call Salt's
-    ``__utils__`` resolves against the caller's loader, so pass the loader
-    itself)."""
-    value = getattr(__utils__, "value", None)
-    return value() if callable(value) else __utils__
+    """``__utils__`` as the loader itself, to pass to a util (see ipmp_pillar)."""
+    return getattr(__utils__, "value", lambda: __utils__)()
 
 
 

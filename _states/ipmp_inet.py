@@ -35,14 +35,8 @@ __virtualname__ = "ipmp_inet"
 
 
 def __virtual__():
-    if __grains__.get("kernel") != "SunOS":
-        return (
-            False,
-            "The ipmp_inet state only runs on Solaris (SunOS); this minion runs {}".format(
-                __grains__.get("kernel")
-            ),
-        )
-    return __virtualname__
+    """Only on Solaris: IPMP exists nowhere else."""
+    return __utils__["ipmp_platform.virtual"](__grains__, __virtualname__, "state")
 
 
 def _path(kind, root):

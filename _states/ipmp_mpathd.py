@@ -31,14 +31,8 @@ KEYS = (
 
 
 def __virtual__():
-    if __grains__.get("kernel") != "SunOS":
-        return (
-            False,
-            "The ipmp_mpathd state only runs on Solaris (SunOS); this minion runs {}".format(
-                __grains__.get("kernel")
-            ),
-        )
-    return __virtualname__
+    """Only on Solaris: IPMP exists nowhere else."""
+    return __utils__["ipmp_platform.virtual"](__grains__, __virtualname__, "state")
 
 
 def managed(

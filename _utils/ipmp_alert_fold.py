@@ -39,12 +39,10 @@ def __virtual__():
 
 
 def _process_lock():
-    holder = sys.modules.get(_SHARED)
-    if holder is None:
-        holder = types.ModuleType(_SHARED)
-        holder.lock = threading.RLock()
-        holder = sys.modules.setdefault(_SHARED, holder)
-    return holder.lock
+    """One lock per master process: the reactor reloads runners and their
+    utils (new module objects) while its threads run alerts side by side."""
+    holder = sys.modules.setdefault(_SHARED, types.ModuleType(_SHARED))
+    return holder.__dict__.setdefault("lock", threading.RLock())
 
 
 def state_dir(cachedir):

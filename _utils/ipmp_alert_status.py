@@ -28,12 +28,10 @@ def __virtual__():
 
 
 def _clients():
-    holder = sys.modules.get(_SHARED)
-    if holder is None:
-        holder = types.ModuleType(_SHARED)
-        holder.clients = threading.local()
-        holder = sys.modules.setdefault(_SHARED, holder)
-    return holder.clients
+    """Per-thread LocalClients kept for the master process (see
+    ``ipmp_alert_fold._process_lock`` for why not module globals)."""
+    holder = sys.modules.setdefault(_SHARED, types.ModuleType(_SHARED))
+    return holder.__dict__.setdefault("clients", threading.local())
 
 
 def _local_client(opts):

@@ -51,7 +51,8 @@ def __virtual__():
     return __virtualname__
 
 
-def _kind(value):
+def kind(value):
+    """How a wrong value is named in a message (shared with the pillar check)."""
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, numbers.Number):
@@ -65,7 +66,8 @@ def _kind(value):
     return type(value).__name__
 
 
-def _suggest(key, allowed):
+def suggest(key, allowed):
+    """``; did you mean 'x'?`` for a near miss of one of ``allowed``, else ``""``."""
     close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
     return "; did you mean '{}'?".format(close[0]) if close else ""
 
@@ -78,21 +80,21 @@ def _check(key, value, status_off):
     """What is wrong with one value (None when nothing is)."""
     if key in ("enabled", "status"):
         if not isinstance(value, bool):
-            return "must be true or false, not {}".format(_kind(value))
+            return "must be true or false, not {}".format(kind(value))
     elif key == "method":
         if value not in METHODS:
             return "must be one of {}, not {}{}".format(
-                ", ".join(METHODS), _kind(value), _suggest(value, METHODS)
+                ", ".join(METHODS), kind(value), suggest(value, METHODS)
             )
     elif key == "status_interval" and status_off:
         if not _is_seconds(value) or value < 0:
             return (
                 "must be a number of seconds, 0 or more (0 turns the status polls "
-                "off), not {}".format(_kind(value))
+                "off), not {}".format(kind(value))
             )
     elif key in ("interval", "status_interval"):
         if not _is_seconds(value) or value <= 0:
-            return "must be a number of seconds greater than 0, not {}".format(_kind(value))
+            return "must be a number of seconds greater than 0, not {}".format(kind(value))
     elif key == "messages":
         if (
             not isinstance(value, str)
@@ -102,7 +104,7 @@ def _check(key, value, status_off):
         ):
             return (
                 "must be an absolute path without '..', such as /var/adm/messages, "
-                "not {}".format(_kind(value))
+                "not {}".format(kind(value))
             )
     return None
 
@@ -159,12 +161,12 @@ def check_pillar_events(data):
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        return {"enabled": False}, [(path, "events must be a mapping, not {}".format(_kind(data)))]
+        return {"enabled": False}, [(path, "events must be a mapping, not {}".format(kind(data)))]
     problems = [
         (
             path + [key],
             "unknown key (allowed: {}){}".format(
-                ", ".join(PILLAR_KEYS), _suggest(key, PILLAR_KEYS)
+                ", ".join(PILLAR_KEYS), suggest(key, PILLAR_KEYS)
             ),
         )
         for key in data

@@ -12,7 +12,9 @@ Names, addresses and ``extra`` words are checked by ``ipmp_validate``, the
 tunables and netmasks by ``ipmp_files``, the event options by
 ``ipmp_options``, so the pillar accepts exactly what
 the states and the execution modules accept.  Salt's utils loader gives
-utils no ``__utils__``: the caller passes its own mapping in as ``utils``.
+utils no ``__utils__``: the caller passes its own in as ``utils``, and it
+must pass the loader itself (``__utils__.value()``), since inside this
+util's call Salt's ``__utils__`` proxy resolves against the utils loader.
 
 Validated once per run: :func:`validate` records each group it normalised
 in ``memo`` (the caller's ``__context__``), and :func:`validate_group`,
@@ -20,7 +22,6 @@ which ``ipmp_group.present`` calls on its arguments, skips a group the
 pillar check already normalised in the same run.
 """
 
-import difflib
 import ipaddress
 import json
 
@@ -72,6 +73,8 @@ class _Problems(object):
         self.names = _Lib(utils, "ipmp_validate")
         self.files = _Lib(utils, "ipmp_files")
         self.options = _Lib(utils, "ipmp_options")
+        self.kind = self.options.kind
+        self.suggest = self.options.suggest
 
     def add(self, path, message):
         self.items.append((":".join(str(p) for p in path), message))
@@ -90,40 +93,21 @@ def _message(exc):
     return text.strip() or exc.__class__.__name__
 
 
-def _suggest(key, allowed):
-    close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-    return "; did you mean '{}'?".format(close[0]) if close else ""
-
-
 def _mapping(problems, path, value, what):
     """A dict (None counts as empty); anything else is a problem."""
     if value is None:
         return {}
     if not isinstance(value, dict):
-        problems.add(path, "{} must be a mapping, not {}".format(what, _kind(value)))
+        problems.add(path, "{} must be a mapping, not {}".format(what, problems.kind(value)))
         return None
     return value
-
-
-def _kind(value):
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number ({!r})".format(value)
-    if isinstance(value, str):
-        return "a string ({!r})".format(value)
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if value is None:
-        return "empty"
-    return type(value).__name__
 
 
 def _unknown(problems, path, data, allowed, hints=None):
     for key in data:
         if key in allowed:
             continue
-        hint = _suggest(key, allowed)
+        hint = problems.suggest(key, allowed)
         if not hint and hints:
             hint = hints(key, data[key]) or ""
         problems.add(
@@ -136,7 +120,7 @@ def _bool(problems, path, value, default):
     if value is None:
         return default
     if not isinstance(value, bool):
-        problems.add(path, "must be true or false, not {}".format(_kind(value)))
+        problems.add(path, "must be true or false, not {}".format(problems.kind(value)))
         return default
     return value
 
@@ -154,7 +138,7 @@ def _host_or_ip(problems, path, value, family):
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str):
-        problems.add(path, "must be a hostname or an address, not {}".format(_kind(value)))
+        problems.add(path, "must be a hostname or an address, not {}".format(problems.kind(value)))
         return None
     cmd = problems.names
     literal = value.split("/", 1)[0]
@@ -276,7 +260,7 @@ def _test_address6(problems, path, value):
     problems.add(
         path,
         "must be true (probe from the link-local address) or a link-local IPv6 "
-        "address, not {}".format(_kind(value)),
+        "address, not {}".format(problems.kind(value)),
     )
     return None
 
@@ -388,7 +372,7 @@ def validate_group(name, data, utils, live=True, path=None, owners=None, problem
             problems.add(
                 path + ["failure_detection"],
                 "must be link or probe, not {!r}{}".format(
-                    detection, _suggest(detection, DETECTION)
+                    detection, problems.suggest(detection, DETECTION)
                 ),
             )
             detection = "link"
@@ -481,7 +465,7 @@ def validate(data, utils, memo=None):
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        problems.add(["ipmp"], "must be a mapping, not {}".format(_kind(data)))
+        problems.add(["ipmp"], "must be a mapping, not {}".format(problems.kind(data)))
         _raise(problems)
     _unknown(problems, ["ipmp"], data, TOP_KEYS, _group_hint)
     live = _bool(problems, ["ipmp", "live"], data.get("live"), True)

@@ -47,6 +47,18 @@ def platform(grains, override=None):
     return "illumos"
 
 
+def virtual(grains, name, kind="module"):
+    """What a salt-ipmp module's ``__virtual__`` returns: its ``name`` on a
+    SunOS minion, else ``(False, reason)`` naming the kernel it found."""
+    kernel = (grains or {}).get("kernel")
+    if kernel == "SunOS":
+        return name
+    return (
+        False,
+        "The {} {} only runs on Solaris (SunOS); this minion runs {}".format(name, kind, kernel),
+    )
+
+
 def mpathd_flavor(name):
     """How in.mpathd reads ``/etc/default/mpathd`` there: Solaris 10 matches
     yes/no by prefix, the Clearview daemon exactly."""
