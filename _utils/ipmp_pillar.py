@@ -175,45 +175,47 @@ def _checked_ok(func, *args):
         return False
 
 
-def _hosts(problems, data):
+def _section(problems, data, key, entry):
+    """Validate the mapping ``ipmp:<key>`` entry by entry: ``entry(path,
+    name, value)`` returns the normalised ``(name, value)`` or None."""
     out = {}
-    hosts = _mapping(problems, ["ipmp", "hosts"], data, "hosts")
-    if not hosts:
-        return out
-    cmd = problems.names
-    for name in sorted(hosts, key=str):
-        path = ["ipmp", "hosts", name]
-        if not isinstance(name, str) or _is_ip(name) or not _checked_ok(cmd.host, name):
+    section = _mapping(problems, ["ipmp", key], data, key)
+    for name in sorted(section or {}, key=str):
+        found = entry(["ipmp", key, name], name, section[name])
+        if found is not None:
+            out[found[0]] = found[1]
+    return out
+
+
+def _hosts(problems, data):
+    """``ipmp:hosts``: host name -> list of addresses."""
+
+    def entry(path, name, value):
+        if not isinstance(name, str) or _is_ip(name) or not _checked_ok(problems.names.host, name):
             problems.add(path, "{!r} is not a hostname".format(name))
-            continue
-        value = hosts[name]
+            return None
         values = value if isinstance(value, list) else [value]
         if not values:
             problems.add(path, "needs an address")
-            continue
+            return None
         addrs = []
         for addr in values:
             if not isinstance(addr, str) or not _is_ip(addr):
                 problems.add(path, "{!r} is not an IPv4 or IPv6 address".format(addr))
                 continue
             addrs.append(str(ipaddress.ip_address(addr)))
-        if addrs:
-            out[name] = addrs
-    return out
+        return (name, addrs) if addrs else None
+
+    return _section(problems, data, "hosts", entry)
 
 
 def _netmasks(problems, data):
-    out = {}
-    netmasks = _mapping(problems, ["ipmp", "netmasks"], data, "netmasks")
-    if not netmasks:
-        return out
-    files = problems.files
-    for network in sorted(netmasks, key=str):
-        path = ["ipmp", "netmasks", network]
-        checked = problems.check(path, files.check_network, network, netmasks[network])
-        if checked:
-            out[checked[0]] = checked[1]
-    return out
+    """``ipmp:netmasks``: network -> mask, checked as the netmasks file needs."""
+
+    def entry(path, network, mask):
+        return problems.check(path, problems.files.check_network, network, mask)
+
+    return _section(problems, data, "netmasks", entry)
 
 
 def _mpathd(problems, data):
