@@ -29,26 +29,22 @@ Run from the checkout: ``.venv/bin/python bench/alert_latency.py``
 
 import argparse
 import calendar
-import getpass
 import json
 import os
 import pathlib
 import random
-import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
-BIN = pathlib.Path(sys.executable).parent
-SOLARIS10_GRAINS = {"kernel": "SunOS", "kernelrelease": "5.10", "os": "Solaris",
-                    "os_family": "Solaris", "osrelease": "5.10"}
-IGNORE = [r"^\.venv", r"^\.git(/|$)", r"^\.demo(/|$)", r"(^|/)__pycache__(/|$)",
-          r"^\.pytest_cache(/|$)", r"^\.ruff_cache(/|$)"]
+sys.path.insert(0, str(REPO))
+
+from lab import fleet as rig  # noqa: E402  (the checkout, put on sys.path above)
+
+NICS = ("bge0", "bge1", "bge2")
+ENGINE = [{"ipmp_events": {"interval": 0.05}}]
 
 BASELINE_RUNNER = '''"""Bench baseline: append the raw log line to a file (nothing else)."""
 import json
@@ -68,187 +64,57 @@ BASELINE_REACTOR = """log_alert:
 """
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def make_fleet(with_beacon, keep):
+    """(the rig's fleet, the baseline's output file): the master has the baseline
+    runner and reactor besides the ipmp alert reactor.
+
+    ``bench-engine`` runs the ipmp_events engine, ``bench-log`` Salt's log
+    beacon on the host's messages, ``bench-beacon`` (``--beacon``) the ipmp beacon.
+    """
+    fleet = rig.Fleet([], NICS, state_files={"bench_reactor/log_alert.sls": BASELINE_REACTOR},
+                      master_id="bench-master", prefix="ipmp-latency-", keep=keep)
+    baseline = fleet.root / "baseline.jsonl"
+    runners = fleet.root / "bench_runners"
+    runners.mkdir()
+    (runners / "bench_baseline.py").write_text(BASELINE_RUNNER)
+    fleet.configure_master({
+        "runner_dirs": [str(runners)],
+        "reactor": [
+            rig.ALERT_REACTOR,
+            {"salt/beacon/*/log/*": ["salt://bench_reactor/log_alert.sls"]},
+        ],
+        "bench.baseline_log": str(baseline),
+    })
+    fleet.configure_minion("bench-engine", {"engines": ENGINE})
+    fleet.configure_minion("bench-log", {"beacons": {"log": [
+        {"file": str(fleet.messages("bench-log"))},
+        {"interval": 1},
+        {"tags": {"mpathd": {"regex": r".*in\.mpathd.*"}}},
+    ]}})
+    if with_beacon:
+        fleet.configure_minion("bench-beacon", {"beacons": {"ipmp": [{"interval": 1}]}})
+    return fleet, baseline
 
 
-def write_yaml(path, data):
-    # JSON is YAML; avoids depending on a YAML writer's defaults.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2))
-
-
-def lab(*args):
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    proc = subprocess.run([sys.executable, "-m", "lab"] + [str(a) for a in args], cwd=str(REPO),
-                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True, check=False)
-    if proc.returncode != 0:
-        raise SystemExit("python -m lab {} failed:\n{}{}".format(
-            " ".join(map(str, args)), proc.stdout, proc.stderr))
-    return proc.stdout
-
-
-def host_env(host):
-    env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([str(host / "bin"), str(BIN), env.get("PATH", os.defpath)])
-    return env
-
-
-def host_cmd(host, *argv):
-    subprocess.run([str(host / "bin" / argv[0])] + list(argv[1:]), env=host_env(host),
-                   check=True, stdout=subprocess.DEVNULL)
-
-
-def build_group(host):
-    host_cmd(host, "ifconfig", "bge0", "plumb")
-    host_cmd(host, "ifconfig", "bge0", "192.168.10.10", "netmask", "+", "broadcast", "+",
-             "group", "ipmp0", "up")
-    host_cmd(host, "ifconfig", "bge1", "plumb")
-    host_cmd(host, "ifconfig", "bge1", "192.168.10.11", "netmask", "+", "broadcast", "+",
-             "group", "ipmp0", "up")
-    host_cmd(host, "ifconfig", "bge2", "plumb")
-    host_cmd(host, "ifconfig", "bge2", "group", "ipmp0", "standby", "up")
-
-
-class Rig:
-    """The daemons of one run, all under ``workdir``."""
-
-    def __init__(self, workdir, with_beacon):
-        self.dir = pathlib.Path(workdir)
-        self.procs = []
-        self.user = getpass.getuser()
-        self.ret_port, self.pub_port = free_port(), free_port()
-        self.alerts = self.dir / "alerts.jsonl"
-        self.baseline = self.dir / "baseline.jsonl"
-        self.minions = {"bench-engine": "ipmp", "bench-log": "baseline"}
-        if with_beacon:
-            self.minions["bench-beacon"] = "ipmp"
-        self.hosts = {}
-
-    # -- config ---------------------------------------------------------
-    def master_config(self):
-        root = self.dir / "master"
-        (self.dir / "bench_runners").mkdir(parents=True, exist_ok=True)
-        (self.dir / "bench_runners" / "bench_baseline.py").write_text(BASELINE_RUNNER)
-        (self.dir / "bench_root" / "bench_reactor").mkdir(parents=True, exist_ok=True)
-        (self.dir / "bench_root" / "bench_reactor" / "log_alert.sls").write_text(BASELINE_REACTOR)
-        write_yaml(root / "conf" / "master", {
-            "id": "bench-master", "root_dir": str(root), "user": self.user,
-            "interface": "127.0.0.1", "ret_port": self.ret_port, "publish_port": self.pub_port,
-            "auto_accept": True, "log_file": str(root / "master.log"),
-            "log_level_logfile": "info",
-            "file_roots": {"base": [str(self.dir / "bench_root"), str(REPO / "salt"), str(REPO)]},
-            "file_ignore_regex": IGNORE,
-            "runner_dirs": [str(self.dir / "bench_runners")],
-            "reactor": [
-                {"salt/beacon/*/ipmp/*": ["salt://reactor/ipmp/ipmp_alert.sls"]},
-                {"salt/beacon/*/log/*": ["salt://bench_reactor/log_alert.sls"]},
-            ],
-            "ipmp.alert_log": str(self.alerts),
-            "ipmp.alert_window": 1,
-            "bench.baseline_log": str(self.baseline),
-        })
-        return root / "conf"
-
-    def minion_config(self, minion_id):
-        root = self.dir / minion_id
-        host = root / "host"
-        lab("create", host, "--hostname", minion_id, "--nics", "bge0,bge1,bge2")
-        self.hosts[minion_id] = host
-        conf = {
-            "id": minion_id, "root_dir": str(root), "user": self.user,
-            "master": "127.0.0.1", "master_port": self.ret_port,
-            "log_file": str(root / "minion.log"), "log_level_logfile": "info",
-            "grains": SOLARIS10_GRAINS, "ipmp.root": str(host), "loop_interval": 1,
-        }
-        if minion_id == "bench-engine":
-            conf["engines"] = [{"ipmp_events": {"interval": 0.05}}]
-        elif minion_id == "bench-beacon":
-            conf["beacons"] = {"ipmp": [{"interval": 1}]}
-        else:
-            conf["beacons"] = {"log": [
-                {"file": str(host / "var" / "adm" / "messages")},
-                {"interval": 1},
-                {"tags": {"mpathd": {"regex": r".*in\.mpathd.*"}}},
-            ]}
-        write_yaml(root / "conf" / "minion", conf)
-        return root / "conf"
-
-    # -- processes ------------------------------------------------------
-    def spawn(self, name, argv, env=None):
-        log = open(str(self.dir / "{}.out".format(name)), "w")
-        proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-        self.procs.append((name, proc))
-        return proc
-
-    def stop(self, name):
-        for pname, proc in list(self.procs):
-            if pname == name:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(30)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
-                self.procs.remove((pname, proc))
-
-    def stop_all(self):
-        for name, _ in list(reversed(self.procs)):
-            self.stop(name)
-
-    def salt(self, *args, timeout=60):
-        proc = subprocess.run([str(BIN / "salt"), "-c", str(self.master_conf), "--out", "json",
-                               "--static", "-t", str(timeout)] + list(args),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              universal_newlines=True, check=False)
-        try:
-            return json.loads(proc.stdout or "{}")
-        except ValueError:
-            return {}
-
-    def salt_run(self, *args):
-        return subprocess.run([str(BIN / "salt-run"), "-c", str(self.master_conf)] + list(args),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              universal_newlines=True, check=False)
-
-    def start_minion(self, minion_id):
-        self.spawn(minion_id, [str(BIN / "salt-minion"), "-c", str(self.minion_confs[minion_id])],
-                   env=host_env(self.hosts[minion_id]))
-
-    def wait_ping(self, ids, timeout=120):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            ret = self.salt("-L", ",".join(ids), "test.ping", timeout=5)
-            if all(ret.get(i) is True for i in ids):
-                return
-            time.sleep(1)
-        raise SystemExit("minions {} did not answer; see {}".format(ids, self.dir))
-
-    def up(self):
-        self.master_conf = self.master_config()
-        self.minion_confs = {m: self.minion_config(m) for m in self.minions}
-        self.spawn("master", [str(BIN / "salt-master"), "-c", str(self.master_conf)])
-        for minion_id in self.minions:
-            self.start_minion(minion_id)
-        self.wait_ping(list(self.minions))
-        if self.salt_run("saltutil.sync_all").returncode != 0:
-            raise SystemExit("salt-run saltutil.sync_all failed")
-        ret = self.salt("*", "saltutil.sync_all")
-        if set(ret) != set(self.minions):
-            raise SystemExit("saltutil.sync_all on the minions failed: {}".format(ret))
-        # Engines and custom beacons load at minion start: restart after the sync.
-        for minion_id, kind in self.minions.items():
-            if minion_id != "bench-log":
-                self.stop(minion_id)
-                self.start_minion(minion_id)
-        self.wait_ping(list(self.minions))
-        for host in self.hosts.values():
-            build_group(host)
-        time.sleep(3)  # engine/beacons open the log and take their position
+def up(fleet):
+    """Start the fleet, sync the custom modules everywhere, build ipmp0 on every host."""
+    fleet.create_hosts()
+    fleet.start()
+    fleet.wait_for_minions(timeout=120)
+    rc, out = fleet.salt_run("saltutil.sync_all")
+    if rc != 0:
+        raise SystemExit("salt-run saltutil.sync_all failed:\n" + out)
+    ret = fleet.salt_json("*", "saltutil.sync_all")
+    if set(ret) != set(fleet.minions):
+        raise SystemExit("saltutil.sync_all on the minions failed: {}".format(ret))
+    # Engines and custom beacons load at minion start: restart after the sync.
+    for minion_id in fleet.minions:
+        if minion_id != "bench-log":
+            fleet.restart_minion(minion_id)
+    fleet.wait_for_minions(timeout=120)
+    for minion_id in fleet.minions:
+        rig.build_group(fleet.host(minion_id))
+    time.sleep(3)  # engine/beacons open the log and take their position
 
 
 def watch(paths, stop_path, timeout):
@@ -299,9 +165,9 @@ def first_alert_split(out_file, offset, t_line):
     return None
 
 
-def trial(rig, minion_id, out_file):
-    host = rig.hosts[minion_id]
-    messages = host / "var" / "adm" / "messages"
+def trial(fleet, minion_id, out_file):
+    host = fleet.host(minion_id)
+    messages = fleet.messages(minion_id)
     offset = out_file.stat().st_size if out_file.exists() else 0
     proc = subprocess.Popen([sys.executable, "-m", "lab", "link", str(host), "bge0", "down"],
                             cwd=str(REPO), env=dict(os.environ, PYTHONPATH=str(REPO)))
@@ -310,9 +176,9 @@ def trial(rig, minion_id, out_file):
     latency = split = None
     if messages in grown and out_file in grown:
         latency = grown[out_file] - grown[messages]
-        if out_file == rig.alerts:
+        if out_file == fleet.alert_log:
             split = first_alert_split(out_file, offset, grown[messages])
-    lab("link", host, "bge0", "up")
+    fleet.lab("link", host, "bge0", "up")
     settle(out_file, quiet=2.5)
     time.sleep(random.uniform(0, 1))
     return latency, split
@@ -341,18 +207,20 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     load_before = os.getloadavg()
-    workdir = tempfile.mkdtemp(prefix="ipmp-latency-")
-    rig = Rig(workdir, args.beacon)
+    fleet, baseline = make_fleet(args.beacon, args.keep)
     results = {}
     try:
-        rig.up()
-        order = list(rig.minions)
+        try:
+            up(fleet)
+        except RuntimeError as exc:  # the rig's: a minion that did not answer, a lab error
+            raise SystemExit(str(exc))
+        order = list(fleet.minions)
         samples = {m: [] for m in order}
         splits = {m: [] for m in order}
         for index in range(args.failovers):
             for minion_id in order:
-                out = rig.baseline if minion_id == "bench-log" else rig.alerts
-                latency, split = trial(rig, minion_id, out)
+                out = baseline if minion_id == "bench-log" else fleet.alert_log
+                latency, split = trial(fleet, minion_id, out)
                 samples[minion_id].append(latency)
                 if split:
                     splits[minion_id].append(split)
@@ -375,11 +243,9 @@ def main(argv=None):
                 results[labels[minion_id]]["median_status_and_write_s"] = round(
                     statistics.median(b for _, b in splits[minion_id]), 3)
     finally:
-        rig.stop_all()
+        fleet.stop()
         if args.keep:
-            print("kept", workdir, file=sys.stderr)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+            print("kept", fleet.root, file=sys.stderr)
 
     results["load_average"] = {"before": [round(x, 2) for x in load_before],
                                "after": [round(x, 2) for x in os.getloadavg()],

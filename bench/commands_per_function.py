@@ -18,75 +18,28 @@ Run from the checkout: ``.venv/bin/python bench/commands_per_function.py``
 """
 
 import argparse
-import copy
 import json
 import os
 import pathlib
 import shutil
-import subprocess
 import sys
 import tempfile
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from lab import fleet as rig  # noqa: E402  (the checkout, put on sys.path above)
+
 NICS = ("bge0", "bge1", "bge2", "e1000g0", "e1000g1", "e1000g2")
 
 
-def lab(*args):
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(REPO_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
-    )
-    proc = subprocess.run(
-        [sys.executable, "-m", "lab"] + [str(a) for a in args],
-        cwd=str(REPO_ROOT),
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        universal_newlines=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise SystemExit("python -m lab {} failed:\n{}{}".format(
-            " ".join(map(str, args)), proc.stdout, proc.stderr))
-    return proc.stdout
-
-
 def loader(root, workdir):
-    import salt._logging
-    import salt.config
-    import salt.loader
+    """The lab's loader (lab/loaders.py) for minion ``bench1`` on lab host ``root``."""
+    from lab import loaders
 
-    if hasattr(salt._logging, "shutdown_temp_handler"):
-        salt._logging.shutdown_temp_handler()
-    opts = copy.deepcopy(salt.config.DEFAULT_MINION_OPTS)
-    opts.update(
-        {
-            "id": "bench1",
-            "file_client": "local",
-            "cachedir": str(workdir / "cache"),
-            "pki_dir": str(workdir / "pki"),
-            "sock_dir": str(workdir / "sock"),
-            "extension_modules": str(workdir / "extmods"),
-            "module_dirs": [str(REPO_ROOT / "_modules")],
-            "utils_dirs": [str(REPO_ROOT / "_utils")],
-            "grains": {"kernel": "SunOS", "kernelrelease": "5.10", "os": "Solaris",
-                       "os_family": "Solaris", "osrelease": "10", "id": "bench1"},
-            "pillar": {},
-            "ipmp.root": str(root),
-        }
-    )
-    context = {}
-    utils = salt.loader.utils(opts, context=context)
-    mods = salt.loader.minion_mods(opts, utils=utils, context=context)
-    return mods, context
-
-
-def argv_log(root):
-    path = root / "var" / "lab" / "argv.log"
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line)["argv"] for line in handle if line.strip()]
+    loaders.release_salt_log_buffer()
+    loaded = loaders.load(loaders.minion_opts(workdir, host=root, minion_id="bench1"))
+    return loaded.modules, loaded.context
 
 
 def build(mods, root):
@@ -167,12 +120,12 @@ def main():
     workdir = pathlib.Path(tempfile.mkdtemp(prefix="ipmp-bench-"))
     root = workdir / "bench1"
     try:
-        lab("create", root, "--hostname", "bench1", "--nics", ",".join(NICS))
-        os.environ["PATH"] = os.pathsep.join([str(root / "bin"), os.environ.get("PATH", "")])
+        rig.create_host(root, "bench1", NICS)
+        os.environ["PATH"] = rig.host_environ(root)["PATH"]
         mods, context = loader(root, workdir)
-        mark = len(argv_log(root))
+        mark = len(rig.host_commands(root))
         build(mods, root)
-        build_commands = argv_log(root)[mark:]
+        build_commands = rig.host_commands(root, since=mark)
         status = mods["ipmp.status"](refresh=True)
         groups = {g: sorted(v["interfaces"]) for g, v in status.items()}
         rows = []
@@ -184,13 +137,13 @@ def main():
             for phase in ("cold", "warm"):
                 if phase == "cold":
                     context.clear()  # a new job starts with an empty __context__
-                mark = len(argv_log(root))
+                mark = len(rig.host_commands(root))
                 error = None
                 try:
                     value = mods[function](*fargs, **kwargs)
                 except Exception as exc:  # pylint: disable=broad-except
                     value, error = None, "{}: {}".format(type(exc).__name__, exc)
-                ran = argv_log(root)[mark:]
+                ran = rig.host_commands(root, since=mark)
                 results.append((ran, error))
                 if function == "ifconfig.addif" and value:
                     logical = value

@@ -28,6 +28,9 @@ import time
 import yaml
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from lab import fleet as rig  # noqa: E402  (the checkout, put on sys.path above)
 
 PILLAR = {
     "ipmp": {
@@ -62,7 +65,7 @@ PILLAR = {
         },
     }
 }
-NICS = "bge0,bge1,bge2,e1000g0,e1000g1,e1000g2"
+NICS = ("bge0", "bge1", "bge2", "e1000g0", "e1000g1", "e1000g2")
 
 # ifconfig words that only read; anything else changes the host.
 READ_IFCONFIG = {"-a", "inet", "inet6", "-au", "-ad"}
@@ -80,30 +83,9 @@ def is_read(argv):
     return False
 
 
-def lab(*args):
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(REPO)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
-    )
-    subprocess.run(
-        [sys.executable, "-m", "lab"] + [str(a) for a in args],
-        cwd=str(REPO),
-        env=env,
-        check=True,
-        stdout=subprocess.PIPE,
-    )
-
-
-def argv_log(host):
-    path = host / "var" / "lab" / "argv.log"
-    if not path.exists():
-        return []
-    return [json.loads(line)["argv"] for line in path.read_text().splitlines() if line.strip()]
-
-
 def setup(base):
-    host = base / "host"
-    lab("create", host, "--hostname", "bench", "--nics", NICS)
+    """A lab host and a masterless minion config for it (the rig's): (host, config dir)."""
+    host = rig.create_host(base / "host", "bench", NICS)
     pillar = base / "pillar"
     pillar.mkdir()
     (pillar / "top.sls").write_text(yaml.safe_dump({"base": {"*": ["ipmp"]}}))
@@ -111,38 +93,15 @@ def setup(base):
     states = base / "states"
     states.mkdir()
     (states / "top.sls").write_text(yaml.safe_dump({"base": {"*": ["ipmp"]}}))
-    conf = base / "conf"
-    conf.mkdir()
-    (base / "root").mkdir()
-    minion = {
-        "id": "bench",
-        "file_client": "local",
-        "root_dir": str(base / "root"),
-        "file_roots": {"base": [str(states), str(REPO / "salt"), str(REPO)]},
-        "file_ignore_regex": [
-            r"^\.venv",
-            r"^\.git(/|$)",
-            r"(^|/)__pycache__(/|$)",
-            r"^\.pytest_cache",
-        ],
-        "pillar_roots": {"base": [str(pillar)]},
-        "grains": {
-            "kernel": "SunOS",
-            "kernelrelease": "5.10",
-            "os": "Solaris",
-            "os_family": "Solaris",
-            "osrelease": "5.10",
-        },
-        "ipmp.root": str(host),
-        "log_level_logfile": "warning",
-    }
-    (conf / "minion").write_text(yaml.safe_dump(minion))
+    minion = rig.masterless_config(base, host, "bench", state_roots=[states],
+                                   pillar_roots=[pillar])
+    minion["log_level_logfile"] = "warning"
+    conf = rig.write_config(base / "conf" / "minion", minion).parent
     return host, conf
 
 
 def highstate(host, conf):
-    env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([str(host / "bin"), env.get("PATH", os.defpath)])
+    env = rig.host_environ(host)
     salt_call = pathlib.Path(sys.executable).parent / "salt-call"
     started = time.monotonic()
     proc = subprocess.run(
@@ -174,9 +133,9 @@ def highstate(host, conf):
 
 
 def measure(host, conf, label):
-    mark = len(argv_log(host))
+    mark = len(rig.host_commands(host))
     seconds, changed = highstate(host, conf)
-    ran = argv_log(host)[mark:]
+    ran = rig.host_commands(host, since=mark)
     reads = [a for a in ran if is_read(a)]
     writes = [a for a in ran if not is_read(a)]
     return {

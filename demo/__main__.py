@@ -17,10 +17,13 @@ import subprocess
 import sys
 import time
 
-from demo.fleet import REPO, Fleet
+from lab.fleet import REPO, Fleet
 
 MINIONS = ["sol1", "sol2", "sol3"]
 NICS = ["bge0", "bge1", "bge2", "e1000g0", "e1000g1"]
+# Every minion follows in.mpathd's log with the ipmp_events engine from its first start.
+ENGINES = [{"ipmp_events": {"interval": 0.05}}]
+STATE_TOP = "base:\n  '*':\n  - ipmp\n"
 
 START = time.time()
 
@@ -117,8 +120,26 @@ def _wait_alert(fleet, minion, kinds, since, began):
     return alert
 
 
+def _salt_ok(fleet, *args):
+    rc, out = fleet.salt(*args)
+    if rc:
+        raise RuntimeError(out)
+    return out
+
+
+def _drill(fleet, minion, title, act, kinds):
+    """``act()``, then show in.mpathd's new lines and the alert (of one of ``kinds``) they raise."""
+    with Step(title):
+        since, offset, began = len(fleet.alerts()), _size(fleet, minion), time.time()
+        act()
+        _new_lines(fleet, minion, offset)
+        _wait_alert(fleet, minion, kinds, since, began)
+
+
 def run(keep=False):
-    fleet = Fleet(MINIONS, NICS, _pillar_files(), keep=keep)
+    fleet = Fleet({minion: {"engines": ENGINES} for minion in MINIONS}, NICS,
+                  pillar_files=_pillar_files(), state_files={"top.sls": STATE_TOP},
+                  master_id="demo-master", prefix="salt-ipmp-demo-", keep=keep)
     say("salt-ipmp demo: a salt-master and lab Solaris 10 minions {} under {}".format(
         ", ".join(MINIONS), fleet.root))
     try:
@@ -143,36 +164,22 @@ def run(keep=False):
             say(out.rstrip())
 
         minion = MINIONS[0]
-        with Step("forced failover: salt {} ipmp.offline bge0".format(minion)):
-            since, offset, began = len(fleet.alerts()), _size(fleet, minion), time.time()
-            rc, out = fleet.salt(minion, "ipmp.offline", "bge0")
-            if rc:
-                raise RuntimeError(out)
-            _new_lines(fleet, minion, offset)
-            _wait_alert(fleet, minion, {"failover", "failure"}, since, began)
+        _drill(fleet, minion, "forced failover: salt {} ipmp.offline bge0".format(minion),
+               lambda: _salt_ok(fleet, minion, "ipmp.offline", "bge0"), {"failover", "failure"})
         with Step("salt {} ipmp.status ipmp0".format(minion)):
             rc, out = fleet.salt(minion, "ipmp.status", "ipmp0")
             say(out.rstrip())
-        with Step("failback: salt {} ipmp.online bge0".format(minion)):
-            since, offset, began = len(fleet.alerts()), _size(fleet, minion), time.time()
-            rc, out = fleet.salt(minion, "ipmp.online", "bge0")
-            if rc:
-                raise RuntimeError(out)
-            _new_lines(fleet, minion, offset)
-            _wait_alert(fleet, minion, {"failback", "repair"}, since, began)
+        _drill(fleet, minion, "failback: salt {} ipmp.online bge0".format(minion),
+               lambda: _salt_ok(fleet, minion, "ipmp.online", "bge0"), {"failback", "repair"})
 
         minion = MINIONS[1]
-        with Step("cable pulled in the lab: bge0 of {}".format(minion)):
-            since, offset, began = len(fleet.alerts()), _size(fleet, minion), time.time()
-            fleet.lab("link", fleet.host(minion), "bge0", "down")
-            _new_lines(fleet, minion, offset)
-            _wait_alert(fleet, minion, {"link_down", "failure", "failover"}, since, began)
+        _drill(fleet, minion, "cable pulled in the lab: bge0 of {}".format(minion),
+               lambda: fleet.lab("link", fleet.host(minion), "bge0", "down"),
+               {"link_down", "failure", "failover"})
         time.sleep(2)  # longer than the alert window, so the repair gets an alert of its own
-        with Step("cable plugged back in: bge0 of {}".format(minion)):
-            since, offset, began = len(fleet.alerts()), _size(fleet, minion), time.time()
-            fleet.lab("link", fleet.host(minion), "bge0", "up")
-            _new_lines(fleet, minion, offset)
-            _wait_alert(fleet, minion, {"link_up", "repair", "failback"}, since, began)
+        _drill(fleet, minion, "cable plugged back in: bge0 of {}".format(minion),
+               lambda: fleet.lab("link", fleet.host(minion), "bge0", "up"),
+               {"link_up", "repair", "failback"})
         with Step("salt-run ipmp.report after the drills"):
             rc, out = fleet.salt_run("ipmp.report")
             say(out.rstrip())

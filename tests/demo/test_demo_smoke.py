@@ -11,25 +11,12 @@ import sys
 
 import pytest
 
+# PIDs of (other) processes whose command line mentions the demo's directory.
+from lab.fleet import processes_mentioning as _salt_processes_under
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 pytestmark = pytest.mark.slow
-
-
-def _salt_processes_under(root):
-    """PIDs of processes whose command line mentions ``root``."""
-    pids = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open("/proc/{}/cmdline".format(pid), "rb") as fh:
-                cmdline = fh.read().decode("utf-8", "replace")
-        except OSError:
-            continue
-        if root in cmdline:
-            pids.append(int(pid))
-    return pids
 
 
 def test_demo_runs_end_to_end():

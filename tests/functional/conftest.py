@@ -2,87 +2,32 @@
 (no daemons) against a lab Solaris host.
 
 ``loaders(host)`` builds ``salt.loader.utils`` and ``salt.loader.minion_mods``
-with ``module_dirs``/``utils_dirs`` pointing at the checkout, grains saying
-SunOS 5.10 and ``ipmp.root`` set to the lab host; the host's ``bin/`` is put
-first on PATH (monkeypatched, so it is undone after the test).
+with ``module_dirs``/``utils_dirs`` pointing at the checkout, the Solaris 10
+grains of ``lab.GRAINS`` and ``ipmp.root`` set to the lab host (see
+``lab/loaders.py``); the host's ``bin/`` is put first on PATH (monkeypatched,
+so it is undone after the test).
 """
 
-import copy
-import pathlib
-
 import pytest
-import salt._logging
-import salt.config
-import salt.loader
 
-REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
-UTILS = ["ipmp_cmd", "ipmp_parse", "ipmp_events", "ipmp_pillar"]
-SOLARIS_GRAINS = {
-    "kernel": "SunOS",
-    "kernelrelease": "5.10",
-    "os": "Solaris",
-    "os_family": "Solaris",
-    "osrelease": "10",
-    "osmajorrelease": 10,
-    "id": "sol1",
-}
+from lab import loaders as lab_loaders
+from lab.loaders import Loaded  # noqa: F401  (the type ``loaders`` returns)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _salt_logging_to_pytest():
     """Salt buffers log records until its logging is set up and prints them at
     exit (to an already closed stderr under pytest); hand them to pytest now."""
-    shutdown = getattr(salt._logging, "shutdown_temp_handler", None)
-    if shutdown is not None:
-        shutdown()
-
-
-class Loaded:
-    """The loaded modules of one simulated minion."""
-
-    def __init__(self, opts, utils, modules, context):
-        self.opts = opts
-        self.utils = utils
-        self.modules = modules
-        self.context = context
-
-    def __getitem__(self, name):
-        return self.modules[name]
-
-    def reset_context(self):
-        """Forget cached command results, as a new job (a new process) would."""
-        self.context.clear()
+    lab_loaders.release_salt_log_buffer()
 
 
 def make_opts(tmp_path, grains=None, root=None, **extra):
-    """Minion opts for a loader-only minion (file client local, no master)."""
-    opts = copy.deepcopy(salt.config.DEFAULT_MINION_OPTS)
-    base = pathlib.Path(tmp_path)
-    opts.update(
-        {
-            "id": "sol1",
-            "file_client": "local",
-            "cachedir": str(base / "cache"),
-            "pki_dir": str(base / "pki"),
-            "sock_dir": str(base / "sock"),
-            "extension_modules": str(base / "extmods"),
-            "module_dirs": [str(REPO_ROOT / "_modules")],
-            "utils_dirs": [str(REPO_ROOT / "_utils")],
-            "grains": dict(SOLARIS_GRAINS if grains is None else grains),
-            "pillar": {},
-        }
-    )
-    if root is not None:
-        opts["ipmp.root"] = str(root)
-    opts.update(extra)
-    return opts
+    """Minion opts for a loader-only minion ``sol1`` (file client local, no master)."""
+    return lab_loaders.minion_opts(tmp_path, host=root, grains=grains, **extra)
 
 
 def build(opts):
-    context = {}
-    utils = salt.loader.utils(opts, context=context)
-    modules = salt.loader.minion_mods(opts, utils=utils, context=context)
-    return Loaded(opts, utils, modules, context)
+    return lab_loaders.load(opts)
 
 
 @pytest.fixture

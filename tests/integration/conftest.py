@@ -4,7 +4,9 @@ One master serves the whole session (starting it costs a few seconds).  Minions
 are started per test module through the ``lab_minion`` factory; each gets its
 own lab host, grains that say Solaris 10, ``ipmp.root`` at the host directory
 and the host's ``bin/`` first on PATH, and has synced the custom modules before
-the first test runs.
+the first test runs.  The lab parts of the master and minion configs come from
+the rig, ``lab/fleet.py`` (``master_config``, ``minion_config``); salt-factories
+adds the daemon plumbing (directories, ports, user) and starts the daemons.
 
 A module that needs a master of its own (a reactor, an engine, other config)
 overrides ``salt_master`` at module scope::
@@ -30,18 +32,14 @@ import salt.utils.dictupdate
 import salt.version
 import yaml
 
-from lab import SOLARIS10_GRAINS
+from lab import fleet as rig
 
-REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
-DEFAULT_NICS = ("bge0", "bge1", "bge2")
+DEFAULT_NICS = rig.DEFAULT_NICS
 
 # Level of the daemon log records forwarded into pytest's captured logs (shown
 # for failing tests).  Each daemon's full debug log stays in its log file under
 # the session's temporary directory (<root_dir>/<daemon id>/logs/).
 FORWARDED_LOG_LEVEL = "info"
-
-# The checkout directories whose files Salt syncs to minions and the master.
-SYNCED_DIRS = ("_modules", "_states", "_utils", "_beacons", "_runners", "_engines")
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +52,8 @@ def salt_factories_config(tmp_path_factory):
 def salt_master_factory(salt_factories, tmp_path_factory):
     """Configure (not start) a master: ``salt_master_factory(master_id, overrides=None)``.
 
-    Its ``file_roots`` base is ``[<tmp state dir>, <checkout>/salt, <tmp checkout root>]``:
+    The lab part of its config is ``lab.fleet.master_config``.  Its ``file_roots``
+    base is ``[<tmp state dir>, <checkout>/salt, <tmp checkout root>]``:
 
     - the temporary state directory comes first so that salt-factories'
       ``master.state_tree.base.temp_file()`` writes there, never into the checkout;
@@ -70,19 +69,9 @@ def salt_master_factory(salt_factories, tmp_path_factory):
 
     def factory(master_id, overrides=None):
         tmp = tmp_path_factory.mktemp(master_id)
-        checkout_root = tmp / "checkout-root"
-        checkout_root.mkdir()
-        for name in SYNCED_DIRS:
-            if (REPO_ROOT / name).is_dir():
-                (checkout_root / name).symlink_to(REPO_ROOT / name, target_is_directory=True)
-        config = {
-            # salt-factories puts its own temporary state dir first in this list.
-            "file_roots": {"base": [str(REPO_ROOT / "salt"), str(checkout_root)]},
-            "file_ignore_regex": [r"(^|/)__pycache__(/|$)"],
-            "reactor": [],
-            "ipmp.alert_log": str(tmp / "alerts.jsonl"),
-            "pytest-master": {"log": {"level": FORWARDED_LOG_LEVEL}},
-        }
+        # salt-factories puts its own temporary state dir first in file_roots.
+        config = rig.master_config(tmp, alert_log=tmp / "alerts.jsonl", reactor=())
+        config["pytest-master"] = {"log": {"level": FORWARDED_LOG_LEVEL}}
         if overrides:
             salt.utils.dictupdate.update(config, overrides, merge_lists=False)
         return salt_factories.salt_master_daemon(master_id, overrides=config)
@@ -246,7 +235,9 @@ class LabMinion:
         self.id = minion_id
         self.host = host
         self.daemon = daemon
-        self.salt_call_cli = daemon.salt_call_cli(environ=host.environ(daemon.environ), timeout=60)
+        self.salt_call_cli = daemon.salt_call_cli(
+            environ=rig.host_environ(host.root, daemon.environ), timeout=60
+        )
         self._salt_cli = salt_cli
         self._pillar_tree = pillar_tree
 
@@ -317,18 +308,14 @@ def lab_minion(salt_master, salt_cli, salt_key_cli, lab_host_factory, pillar_tre
                     )
                 return known
             host = lab_host_factory(minion_id, nics=nics)
-            config = {
-                "grains": dict(SOLARIS10_GRAINS),
-                "ipmp.root": str(host.root),
-                "hosts.file": str(host.path("etc/inet/hosts")),
-                "pytest-minion": {"log": {"level": FORWARDED_LOG_LEVEL}},
-            }
+            config = rig.minion_config(host.root)
+            config["pytest-minion"] = {"log": {"level": FORWARDED_LOG_LEVEL}}
             if overrides:
                 salt.utils.dictupdate.update(config, overrides, merge_lists=False)
             daemon = salt_master.salt_minion_daemon(minion_id, overrides=config)
             # salt-factories hands every daemon the manager's environ dict; give
             # this one a copy with the lab's bin/ first on PATH.
-            daemon.environ = host.environ(daemon.environ)
+            daemon.environ = rig.host_environ(host.root, daemon.environ)
             # Registered before start so it runs after the minion has stopped.
             stack.callback(salt_key_cli.run, "--yes", "--delete", minion_id)
             started = time.monotonic()

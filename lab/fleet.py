@@ -1,0 +1,541 @@
+"""
+The rig: Salt configuration for lab hosts, and a throwaway fleet on loopback.
+
+Every harness that runs Salt against lab hosts takes its configuration from
+here, so that a lab minion is the same everywhere:
+
+- :func:`minion_config`: what binds a minion to a lab host (static grains from
+  :data:`lab.GRAINS`, ``ipmp.root``, ``hosts.file``; engines from the checkout);
+  :func:`host_environ` puts the host's ``bin/`` first on ``PATH``;
+- :func:`master_config`: a master for lab minions (file roots serving the
+  checkout through links, reactor for alerts, ``ipmp.alert_log`` ...);
+- :func:`masterless_config`: a ``salt-call --local`` minion on a lab host;
+- :class:`Fleet`: a salt-master and lab minions as subprocesses under one
+  temporary directory (``python -m demo``, ``bench/alert_latency.py``);
+- lab host helpers: :func:`create_host`, :func:`run_lab` (``python -m lab``),
+  :func:`host_command`, :func:`host_commands` (the argv log), :func:`build_group`.
+
+The integration tests start their daemons with pytest-salt-factories and
+pass :func:`master_config` / :func:`minion_config` as its overrides; the
+daemon plumbing (directories, ports, user) is then salt-factories' own.
+Nothing here imports Salt.
+"""
+
+import getpass
+import json
+import os
+import pathlib
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import yaml
+
+import lab
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+# The bin/ of the Python running this: salt-master, salt-minion, salt, salt-run.
+BIN = pathlib.Path(sys.executable).parent
+# The checkout directories whose files Salt syncs to minions and the master.
+SYNCED_DIRS = ("_modules", "_states", "_utils", "_beacons", "_runners", "_engines")
+DEFAULT_NICS = ("bge0", "bge1", "bge2")
+FILE_IGNORE_REGEX = [r"(^|/)__pycache__(/|$)"]
+# Beacon and engine events of the ipmp pipeline -> the alert runner.
+ALERT_REACTOR = {"salt/beacon/*/ipmp/*": ["salt://reactor/ipmp/ipmp_alert.sls"]}
+
+
+class LabError(RuntimeError):
+    """A ``python -m lab`` command failed; the message carries its output."""
+
+
+# -- lab hosts -----------------------------------------------------------------
+
+
+def run_lab(*args):
+    """Run ``python -m lab ARGS`` from the checkout; return its output, or raise :class:`LabError`."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(REPO)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    proc = subprocess.run(
+        [sys.executable, "-m", "lab"] + [str(arg) for arg in args], cwd=str(REPO), env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, check=False,
+    )
+    if proc.returncode != 0:
+        raise LabError("python -m lab {} exited {}:\n{}{}".format(
+            " ".join(str(arg) for arg in args), proc.returncode, proc.stdout, proc.stderr))
+    return proc.stdout
+
+
+def create_host(root, hostname, nics=DEFAULT_NICS):
+    """``python -m lab create ROOT --hostname HOSTNAME --nics NICS``; return ``root`` as a Path."""
+    run_lab("create", root, "--hostname", hostname, "--nics", ",".join(nics))
+    return pathlib.Path(root)
+
+
+def host_environ(host, base=None):
+    """A copy of ``base`` (default ``os.environ``) with the lab host's ``bin/`` first on PATH.
+
+    The modules look commands up on PATH before ``/usr/sbin``: this is what
+    makes a process run the host's stand-in ``ifconfig`` and ``dladm``.
+    """
+    env = dict(os.environ if base is None else base)
+    env["PATH"] = os.pathsep.join([str(pathlib.Path(host) / "bin"), env.get("PATH") or os.defpath])
+    return env
+
+
+def host_commands(host, since=0):
+    """The argv lists (command name first) of the host's ``var/lab/argv.log``, from index ``since``."""
+    log = pathlib.Path(host) / "var" / "lab" / "argv.log"
+    if not log.exists():
+        return []
+    with log.open(encoding="utf-8") as handle:
+        return [json.loads(line)["argv"] for line in handle if line.strip()][since:]
+
+
+def host_command(host, *argv):
+    """Run the lab host's stand-in command ``argv`` as an admin on the host would; its output.
+
+    ``host_command(host, "ifconfig", "-a")``; a non-zero exit raises :class:`LabError`.
+    """
+    proc = subprocess.run(
+        [str(pathlib.Path(host) / "bin" / argv[0])] + [str(arg) for arg in argv[1:]],
+        env=host_environ(host), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        universal_newlines=True, timeout=60, check=False,
+    )
+    if proc.returncode != 0:
+        raise LabError("{} exited {}:\n{}{}".format(
+            " ".join(argv), proc.returncode, proc.stdout, proc.stderr))
+    return proc.stdout
+
+
+def build_group(host):
+    """ipmp0 by hand: bge0 and bge1 active with data addresses, bge2 standby (link-based)."""
+    host_command(host, "ifconfig", "bge0", "plumb")
+    host_command(host, "ifconfig", "bge0", "192.168.10.10", "netmask", "+", "broadcast", "+",
+                 "group", "ipmp0", "up")
+    host_command(host, "ifconfig", "bge1", "plumb")
+    host_command(host, "ifconfig", "bge1", "192.168.10.11", "netmask", "+", "broadcast", "+",
+                 "group", "ipmp0", "up")
+    host_command(host, "ifconfig", "bge2", "plumb")
+    host_command(host, "ifconfig", "bge2", "group", "ipmp0", "standby", "up")
+
+
+# -- configuration -------------------------------------------------------------
+
+
+def link_checkout(directory):
+    """Make ``directory`` hold links to the checkout's ``_modules/``, ``_states/`` ...; return it.
+
+    The fileserver serves this directory instead of the checkout itself, which
+    would make it walk the checkout's virtualenvs on every listing (2-4 s each).
+    """
+    directory = pathlib.Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in SYNCED_DIRS:
+        link = directory / name
+        if (REPO / name).is_dir() and not os.path.lexists(str(link)):
+            link.symlink_to(REPO / name, target_is_directory=True)
+    return directory
+
+
+def file_roots(workdir, state_roots=()):
+    """``[*state_roots, <checkout>/salt, <links to the checkout>]``, the links in ``workdir``."""
+    links = link_checkout(pathlib.Path(workdir) / "checkout-root")
+    return [str(path) for path in state_roots] + [str(REPO / "salt"), str(links)]
+
+
+def host_config(host):
+    """The options that point a minion's modules at the lab host directory ``host``."""
+    host = pathlib.Path(host)
+    return {
+        "ipmp.root": str(host),
+        # Salt's own hosts.* functions write here, never to the machine's /etc/hosts.
+        "hosts.file": str(host / "etc" / "inet" / "hosts"),
+    }
+
+
+def minion_config(host, release=lab.DEFAULT_RELEASE, engines=None):
+    """The part of a minion config that makes it a lab host of ``release``.
+
+    Static grains from ``lab.GRAINS[release]`` (they win over the core grains
+    of the machine that runs the minion) and :func:`host_config`.  With
+    ``engines`` (the ``engines`` option) they and the utils they need load
+    from the checkout: engines load only when the minion starts, before any
+    sync could ship them.  Start the minion with :func:`host_environ`.
+    """
+    config = {"grains": lab.grains(release)}
+    config.update(host_config(host))
+    if engines:
+        config["engines"] = list(engines)
+        config["engines_dirs"] = [str(REPO / "_engines")]
+        config["utils_dirs"] = [str(REPO / "_utils")]
+    return config
+
+
+def master_config(workdir, alert_log=None, reactor=(ALERT_REACTOR,), alert_window=None,
+                  state_roots=(), pillar_roots=()):
+    """The part of a master config that makes it a master of lab minions.
+
+    ``file_roots`` base is ``[*state_roots, <checkout>/salt, <links>]`` (the
+    links made in ``workdir``, see :func:`link_checkout`), so the formula, the
+    reactor sls and the custom modules are served from the checkout; the
+    master gets its runners and utils with ``salt-run saltutil.sync_all``.
+    ``reactor`` maps the ipmp beacon/engine events to the alert runner, which
+    writes ``alert_log`` (default ``workdir/alerts.jsonl``); ``alert_window``
+    sets ``ipmp.alert_window`` if given.  ``pillar_roots`` is set only if given.
+    """
+    workdir = pathlib.Path(workdir)
+    config = {
+        "file_roots": {"base": file_roots(workdir, state_roots)},
+        "file_ignore_regex": list(FILE_IGNORE_REGEX),
+        "reactor": [dict(entry) for entry in reactor],
+        "ipmp.alert_log": str(alert_log or workdir / "alerts.jsonl"),
+    }
+    if alert_window is not None:
+        config["ipmp.alert_window"] = alert_window
+    if pillar_roots:
+        config["pillar_roots"] = {"base": [str(path) for path in pillar_roots]}
+    return config
+
+
+def masterless_config(workdir, host, minion_id, state_roots=(), pillar_roots=(),
+                      release=lab.DEFAULT_RELEASE):
+    """A ``salt-call --local`` minion config for lab host ``host``; Salt's files under ``workdir``.
+
+    Run ``salt-call -c CONF --local`` with :func:`host_environ`.
+    """
+    workdir = pathlib.Path(workdir)
+    (workdir / "root").mkdir(parents=True, exist_ok=True)
+    config = {
+        "id": minion_id,
+        "file_client": "local",
+        "root_dir": str(workdir / "root"),
+        "file_roots": {"base": file_roots(workdir, state_roots)},
+        "file_ignore_regex": list(FILE_IGNORE_REGEX),
+        "pillar_roots": {"base": [str(path) for path in pillar_roots]},
+    }
+    config.update(minion_config(host, release))
+    return config
+
+
+def write_config(path, config):
+    """Write ``config`` as YAML to ``path`` (parents made); return ``path``."""
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        yaml.safe_dump(config, handle, default_flow_style=False)
+    return path
+
+
+def _free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# -- the fleet -----------------------------------------------------------------
+
+
+class Fleet:
+    """A salt-master and lab minions on 127.0.0.1, everything under ``self.root``.
+
+    ``minions`` is a list of minion ids, or a dict of id -> extra minion
+    config (an ``engines`` entry goes through :func:`minion_config`);
+    ``pillar_files`` and ``state_files`` ({relative path: text}) are written to
+    the master's pillar root and first file root; ``master`` is extra master
+    config.  :meth:`configure_master` and :meth:`configure_minion` add more
+    before :meth:`start`.  Each daemon's console output is in
+    ``<root>/<name>.out``, its log in its own directory.
+
+        fleet = Fleet(["sol1"], pillar_files={...})
+        try:
+            fleet.create_hosts(); fleet.start(); fleet.wait_for_minions()
+            rc, out = fleet.salt("sol1", "ipmp.status")
+        finally:
+            fleet.stop()
+
+    :meth:`stop` ends every process it started, whatever state they are in,
+    and removes ``root`` unless ``keep``.
+    """
+
+    def __init__(self, minions, nics=DEFAULT_NICS, pillar_files=None, state_files=None,
+                 master=None, master_id="lab-master", prefix="salt-ipmp-fleet-", keep=False,
+                 release=lab.DEFAULT_RELEASE):
+        self.root = pathlib.Path(tempfile.mkdtemp(prefix=prefix))
+        extra = minions if isinstance(minions, dict) else {m: {} for m in minions}
+        self.minions = list(extra)
+        self.minion_extra = {m: dict(config or {}) for m, config in extra.items()}
+        self.nics = tuple(nics)
+        self.pillar_files = dict(pillar_files or {})
+        self.state_files = dict(state_files or {})
+        self.master_extra = dict(master or {})
+        self.master_id = master_id
+        self.keep = keep
+        self.release = release
+        self.procs = {}
+        self.user = getpass.getuser()
+        self.publish_port = _free_port()
+        self.ret_port = _free_port()
+        self.alert_log = self.root / "alerts.jsonl"
+        self.master_dir = self.root / "master"
+
+    # -- paths -------------------------------------------------------------
+    def host(self, minion):
+        return self.root / "hosts" / minion
+
+    def messages(self, minion):
+        return self.host(minion) / "var" / "adm" / "messages"
+
+    def minion_dir(self, minion):
+        return self.root / "minions" / minion
+
+    # -- set-up ------------------------------------------------------------
+    def configure_master(self, config):
+        """Merge ``config`` (top level) into the master config :meth:`start` writes."""
+        self.master_extra.update(config)
+
+    def configure_minion(self, minion, config):
+        """Merge ``config`` (top level) into ``minion``'s config; a new id adds a minion."""
+        if minion not in self.minion_extra:
+            self.minions.append(minion)
+            self.minion_extra[minion] = {}
+        self.minion_extra[minion].update(config)
+
+    def create_hosts(self):
+        for minion in self.minions:
+            create_host(self.host(minion), minion, self.nics)
+
+    def lab(self, *args):
+        """``python -m lab ARGS`` (pass ``fleet.host(minion)`` where a host is wanted)."""
+        return run_lab(*args)
+
+    def _daemon(self, role, daemon_id, directory):
+        """Where a daemon keeps its keys, cache, sockets, pid and log: all in ``directory``."""
+        return {
+            "id": daemon_id,
+            "user": self.user,
+            "root_dir": str(directory),
+            "pki_dir": str(directory / "pki"),
+            "cachedir": str(directory / "cache"),
+            "sock_dir": str(directory / "sock"),
+            "pidfile": str(directory / "{}.pid".format(role)),
+            "log_file": str(directory / "{}.log".format(role)),
+            "log_level_logfile": "info",
+        }
+
+    def master_config(self):
+        pillar_root, state_root = self.root / "pillar", self.root / "states"
+        for root, files in ((pillar_root, self.pillar_files), (state_root, self.state_files)):
+            root.mkdir(parents=True, exist_ok=True)
+            for name, text in files.items():
+                (root / name).parent.mkdir(parents=True, exist_ok=True)
+                (root / name).write_text(text)
+        config = self._daemon("master", self.master_id, self.master_dir)
+        config.update({
+            "interface": "127.0.0.1",
+            "publish_port": self.publish_port,
+            "ret_port": self.ret_port,
+            "auto_accept": True,
+            "enable_ssh_minions": False,
+        })
+        config.update(master_config(self.root, alert_log=self.alert_log, alert_window=1,
+                                    state_roots=[state_root], pillar_roots=[pillar_root]))
+        config.update(self.master_extra)
+        return config
+
+    def minion_config(self, minion):
+        extra = dict(self.minion_extra[minion])
+        config = self._daemon("minion", minion, self.minion_dir(minion))
+        config.update({
+            "master": "127.0.0.1",
+            "master_port": self.ret_port,
+            "publish_port": self.publish_port,
+            "loop_interval": 1,
+            "acceptance_wait_time": 1,
+            "random_reauth_delay": 0,
+            "tcp_keepalive": True,
+        })
+        config.update(minion_config(self.host(minion), self.release, extra.pop("engines", None)))
+        config.update(extra)
+        return config
+
+    def _environ(self):
+        return dict(os.environ, PATH=os.pathsep.join([str(BIN), os.environ.get("PATH", "")]))
+
+    def _spawn(self, name, argv, env):
+        with open(str(self.root / "{}.out".format(name)), "w") as out:
+            self.procs[name] = subprocess.Popen(
+                argv, env=env, stdout=out, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, start_new_session=True,
+            )
+        return self.procs[name]
+
+    def start(self):
+        """Write the configs and start the master and every minion (do not wait for them)."""
+        conf = write_config(self.master_dir / "conf" / "master", self.master_config()).parent
+        self._spawn("master", [str(BIN / "salt-master"), "-c", str(conf), "-l", "warning"],
+                    self._environ())
+        for minion in self.minions:
+            self.start_minion(minion)
+
+    def start_minion(self, minion):
+        conf = write_config(self.minion_dir(minion) / "conf" / "minion",
+                            self.minion_config(minion)).parent
+        self._spawn(minion, [str(BIN / "salt-minion"), "-c", str(conf), "-l", "warning"],
+                    host_environ(self.host(minion), self._environ()))
+
+    def stop_minion(self, minion):
+        """End ``minion``'s processes (``start_minion`` starts it again)."""
+        proc = self.procs.pop(minion, None)
+        if proc is not None:
+            _end([proc], grace=30)
+
+    def restart_minion(self, minion):
+        self.stop_minion(minion)
+        self.start_minion(minion)
+
+    # -- talking to the fleet ---------------------------------------------
+    def salt(self, *args, timeout=120, wait=60):
+        """``salt ARGS --timeout WAIT`` against this master; return (rc, stdout).
+
+        Salt's own shutdown chatter on stderr is added only when the call failed.
+        """
+        rc, out, err = self._cli("salt", list(args) + ["--timeout", str(wait)], timeout)
+        return rc, out + (err if rc else "")
+
+    def salt_json(self, *args, timeout=120, wait=60):
+        """``salt --out json --static ARGS``: the parsed answer, {} when there is none."""
+        rc, out, err = self._cli(
+            "salt", ["--out", "json", "--static"] + list(args) + ["--timeout", str(wait)], timeout)
+        try:
+            return json.loads(out or "{}")
+        except ValueError:
+            return {}
+
+    def salt_run(self, *args, timeout=120):
+        """``salt-run ARGS``; return (rc, stdout, plus stderr when it failed)."""
+        rc, out, err = self._cli("salt-run", list(args), timeout)
+        return rc, out + (err if rc else "")
+
+    def _cli(self, tool, args, timeout):
+        argv = [str(BIN / tool), "-c", str(self.master_dir / "conf")] + [str(a) for a in args]
+        proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              universal_newlines=True, timeout=timeout)
+        return proc.returncode, proc.stdout, proc.stderr
+
+    def wait_for_minions(self, minions=None, timeout=90):
+        """Wait until every minion's key is accepted and it answers a ping."""
+        minions = list(self.minions if minions is None else minions)
+        deadline = time.time() + timeout
+        keys = self.master_dir / "pki" / "minions"
+        while not all((keys / m).exists() for m in minions):
+            if time.time() > deadline:
+                raise RuntimeError("minion keys did not reach the master within {}s; see {}".format(
+                    timeout, self.root))
+            time.sleep(0.2)
+        while time.time() < deadline:
+            try:
+                answered = self.salt_json("-L", ",".join(minions), "test.ping", timeout=60, wait=5)
+            except subprocess.TimeoutExpired:
+                answered = {}
+            if all(answered.get(m) is True for m in minions):
+                return
+            time.sleep(1)
+        raise RuntimeError("minions {} did not answer within {}s; see {}".format(
+            ", ".join(minions), timeout, self.root))
+
+    def alerts(self):
+        """The alerts the master's runner wrote so far (dicts, oldest first)."""
+        if not self.alert_log.exists():
+            return []
+        with self.alert_log.open() as fh:
+            return [json.loads(line) for line in fh if line.strip()]
+
+    def wait_for_alert(self, predicate, since=0, timeout=30):
+        """The first alert from index ``since`` that satisfies ``predicate``, or None."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for alert in self.alerts()[since:]:
+                if predicate(alert):
+                    return alert
+            time.sleep(0.1)
+        return None
+
+    # -- tear-down -----------------------------------------------------------
+    def stop(self):
+        _end(list(self.procs.values()), grace=15)
+        self.procs.clear()
+        # The lab's in.mpathd timers are detached processes of their own.
+        for pid in processes_mentioning(str(self.root)):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        if not self.keep:
+            shutil.rmtree(str(self.root), ignore_errors=True)
+
+
+def _end(procs, grace):
+    """End the process groups of ``procs`` (each a session leader): TERM, then KILL."""
+    for proc in procs:
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    deadline = time.time() + grace
+    for proc in procs:
+        try:
+            proc.wait(max(0.1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+    # Daemon children may outlive their parent for a moment; a process
+    # group is done only when nothing is left in it.
+    groups = {proc.pid for proc in procs}
+    deadline = time.time() + 10
+    while _members(groups) and time.time() < deadline:
+        for pgid in groups:
+            try:
+                os.killpg(pgid, signal.SIGKILL if time.time() > deadline - 5 else signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.2)
+
+
+def _pids():
+    return [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
+
+
+def processes_mentioning(text):
+    """PIDs of other processes whose command line mentions ``text``."""
+    found = []
+    for pid in _pids():
+        if pid == os.getpid():
+            continue
+        try:
+            with open("/proc/{}/cmdline".format(pid), "rb") as fh:
+                if text.encode() in fh.read():
+                    found.append(pid)
+        except OSError:
+            continue
+    return found
+
+
+def _members(groups):
+    """PIDs of live processes in any of the process groups ``groups``."""
+    found = []
+    for pid in _pids():
+        try:
+            if os.getpgid(pid) in groups:
+                found.append(pid)
+        except OSError:
+            continue
+    return found
