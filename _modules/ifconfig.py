@@ -50,9 +50,7 @@ def _check_family(family):
 
 def _all(refresh=False):
     """Parsed ``ifconfig -a`` (cached for the run unless ``refresh``)."""
-    if refresh:
-        _cmd("clear_cache")(__context__)
-    text = _run(["-a"], mutate=False, cache=True)
+    text = _cmd("read")("ifconfig", ["-a"], __context__, refresh)
     return __utils__["ipmp_parse.ifconfig"](text)
 
 

@@ -44,8 +44,13 @@ def _root():
 
 
 def _ifconfig_all(refresh=False):
-    """Parsed ``ifconfig -a``, read once per run by the ifconfig module."""
-    return __salt__["ifconfig.show"](refresh=refresh)
+    """Parsed ``ifconfig -a``, read once per job: the ``ifconfig`` module
+    shares the cache.  Read here, not through ``__salt__``, so that ipmp
+    works in a loader that has not (yet) loaded the ifconfig module, such
+    as an engine started before the first sync."""
+    __utils__["ipmp_validate.boolean"](refresh, "refresh")
+    text = __utils__["ipmp_cmd.read"]("ifconfig", ["-a"], __context__, refresh)
+    return __utils__["ipmp_parse.ifconfig"](text)
 
 
 def _model(name):

@@ -219,6 +219,14 @@ def run(cmd, args, context=None, cache=False, mutate=False, timeout=DEFAULT_TIME
     return result["stdout"]
 
 
+def read(cmd, args, context=None, refresh=False):
+    """A read-only command's output, served from the job's cache unless
+    ``refresh`` (then re-read and cached again)."""
+    if refresh:
+        clear_cache(context)
+    return run(cmd, args, context=context, cache=True)
+
+
 def parse_addif(stdout):
     """Return the logical interface named in ``Created new logical interface bge0:1``."""
     match = _ADDIF_RE.search(stdout or "")
