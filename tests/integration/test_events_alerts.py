@@ -16,6 +16,8 @@ import time
 
 import pytest
 
+from lab.fleet import build_group
+
 pytestmark = [pytest.mark.slow]
 
 REACTOR = [{"salt/beacon/*/ipmp/*": ["salt://reactor/ipmp/ipmp_alert.sls"]}]
@@ -72,32 +74,6 @@ def salt_master(salt_master_factory, webhook):
         yield master
 
 
-def lab_cmd(host, *argv):
-    """Run one of the lab host's Solaris commands, as an admin on the host would."""
-    proc = subprocess.run(
-        [str(host.bin / argv[0])] + list(argv[1:]),
-        env=host.environ(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        universal_newlines=True,
-        timeout=60,
-    )
-    assert proc.returncode == 0, proc
-    return proc.stdout
-
-
-def build_group(host):
-    """ipmp0: bge0 active with the data address, bge1 active, bge2 standby."""
-    lab_cmd(host, "ifconfig", "bge0", "plumb")
-    lab_cmd(host, "ifconfig", "bge0", "192.168.10.10", "netmask", "+", "broadcast", "+",
-            "group", "ipmp0", "up")
-    lab_cmd(host, "ifconfig", "bge1", "plumb")
-    lab_cmd(host, "ifconfig", "bge1", "192.168.10.11", "netmask", "+", "broadcast", "+",
-            "group", "ipmp0", "up")
-    lab_cmd(host, "ifconfig", "bge2", "plumb")
-    lab_cmd(host, "ifconfig", "bge2", "group", "ipmp0", "standby", "up")
-
-
 def wait_until(check, timeout=30, what="condition"):
     deadline = time.monotonic() + timeout
     while True:
@@ -126,7 +102,7 @@ def engine_minion(lab_minion):
     minion = lab_minion(
         "sol1", overrides={"engines": [{"ipmp_events": {"interval": 0.05}}]}
     )
-    build_group(minion.host)
+    build_group(minion.host.root)
     # Engines start with the minion: restart it now that sync_all has
     # brought the engine, as an admin does after enabling it.
     minion.daemon.terminate()
@@ -140,7 +116,7 @@ def engine_minion(lab_minion):
 @pytest.fixture(scope="module")
 def bystander(lab_minion):
     minion = lab_minion("sol2")
-    build_group(minion.host)
+    build_group(minion.host.root)
     return minion
 
 
@@ -272,7 +248,7 @@ def test_engine_events_reach_the_master_with_the_beacon_tag(engine_minion, salt_
 @pytest.fixture(scope="module")
 def beacon_minion(lab_minion):
     minion = lab_minion("sol3", overrides={"loop_interval": 1})
-    build_group(minion.host)
+    build_group(minion.host.root)
     minion.set_pillar({"ipmp": {"events": {"enabled": True, "method": "beacon", "interval": 1,
                                            "status_interval": 0}}})
     ret = minion.salt("state.apply", "ipmp.events")
