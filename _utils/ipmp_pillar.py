@@ -24,10 +24,13 @@ pillar check already normalised in the same run.
 
 import ipaddress
 import json
+import logging
 
 from salt.exceptions import SaltInvocationError
 
 __virtualname__ = "ipmp_pillar"
+
+log = logging.getLogger(__name__)
 
 TOP_KEYS = ("hosts", "netmasks", "mpathd", "groups", "live", "events")
 MPATHD_KEYS = ("failure_detection_time", "failback", "track_interfaces_only_with_groups")
@@ -354,7 +357,8 @@ def validate_group(name, data, utils, live=True, path=None, owners=None, problem
     """
     own = problems is None
     if memo is not None and own and _memo_key(name, data) in memo:
-        return data  # this very group was validated earlier in the run
+        log.debug("ipmp_pillar: group %s was validated with the pillar in this run", name)
+        return data
     problems = problems or _Problems(utils)
     path = path or ["ipmp", "groups", name]
     owners = owners if owners is not None else {}

@@ -10,6 +10,8 @@ import sys
 import pytest
 import yaml
 
+import lab
+
 REPO = pathlib.Path(__file__).resolve().parents[3]
 NICS = ("bge0", "bge1", "bge2", "e1000g0", "e1000g1")
 
@@ -38,15 +40,15 @@ def minion(tmp_path, lab_host_factory):
         "file_roots": {"base": [str(states), str(REPO / "salt"), str(REPO)]},
         "file_ignore_regex": [r"^\.venv", r"^\.git(/|$)", r"(^|/)__pycache__(/|$)", r"^\.pytest_cache"],
         "pillar_roots": {"base": [str(pillar_dir)]},
-        "grains": {"kernel": "SunOS", "kernelrelease": "5.10", "os": "Solaris", "os_family": "Solaris"},
+        "grains": dict(lab.GRAINS["solaris10"]),
         "ipmp.root": str(host.root),
     }))
     salt_call = str(pathlib.Path(sys.executable).parent / "salt-call")
 
-    def call(pillar, *args):
+    def call(pillar, *args, level="quiet"):
         (pillar_dir / "data.sls").write_text(yaml.safe_dump(pillar or {}))
         proc = subprocess.run(
-            [salt_call, "--local", "--config-dir", str(conf), "--out", "json", "-l", "quiet",
+            [salt_call, "--local", "--config-dir", str(conf), "--out", "json", "-l", level,
              "--retcode-passthrough"] + list(args),
             env=host.environ(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             universal_newlines=True, timeout=300,
@@ -55,6 +57,7 @@ def minion(tmp_path, lab_host_factory):
             data = json.loads(proc.stdout)["local"]
         except ValueError:
             data = proc.stdout + proc.stderr
+        call.stderr = proc.stderr
         return proc.returncode, data
 
     # state.apply (unlike highstate) does not sync custom modules by itself
@@ -132,3 +135,12 @@ def test_invalid_pillar_fails_render_naming_the_key(minion):
     assert "ipmp:groups:ipmp1:interfaces:bge2: bge2 is already in group ipmp0" in text
     assert minion.host.commands() == []
     assert not minion.host.path("etc/hostname.bge0").exists()
+
+
+def test_pillar_is_validated_once_per_run(minion):
+    """The render checks the pillar (map.jinja); the group states find their
+    groups already checked in the same run and do not check them again."""
+    rc, data = minion(example(), "state.apply", "ipmp", "test=True", level="debug")
+    assert rc == 0, data
+    for group in ("ipmp0", "ipmp1"):
+        assert "group {} was validated with the pillar in this run".format(group) in minion.stderr
