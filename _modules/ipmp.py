@@ -1,14 +1,18 @@
 """
-Solaris 10 IPMP (old in.mpathd): group status, administrative offline and
-online of NICs (``if_mpadm``), in.mpathd's tunables and its log.
+IPMP: group status, administrative offline and online of NICs
+(``if_mpadm``), in.mpathd's tunables and its log, and (Solaris 11)
+transitive probing.
 
-:platform: Solaris 10 (SunOS 5.10)
+:platform: Solaris 10 (SunOS 5.10), Solaris 11.4 and illumos (SunOS 5.11)
 
-Group status is derived from one ``ifconfig -a`` (cached in ``__context__``
-for the run, dropped after any change): the flags in.mpathd sets (FAILED,
-STANDBY, INACTIVE, OFFLINE, NOFAILOVER) say everything ``ipmpstat`` would on
-newer releases. Files are read under the ``ipmp.root`` config key (default
-``/``); the log is ``ipmp.messages`` (default ``/var/adm/messages``) under it.
+On Solaris 10 group status is derived from one ``ifconfig -a``: the flags
+in.mpathd sets (FAILED, STANDBY, INACTIVE, OFFLINE, NOFAILOVER) say
+everything ``ipmpstat`` would on newer releases. On Solaris 11 and illumos
+it comes from ``ipmpstat -P -o`` (``-g``, ``-i``, and for ``status`` also
+``-a`` and ``-t``), never from ``ifconfig``. Every read is cached in
+``__context__`` for the run and dropped after any change. Files are read
+under the ``ipmp.root`` config key (default ``/``); the log is
+``ipmp.messages`` (default ``/var/adm/messages``) under it.
 """
 
 import logging
@@ -63,9 +67,45 @@ def _utils():
 
 
 
-def _observed(refresh=False):
-    """What ``ifconfig -a`` says about the groups, as the one model sees it."""
-    return _model("observe_ifconfig")(_ifconfig_all(refresh))
+def _ipmpstat(mode, refresh=False):
+    """Parsed ``ipmpstat -<mode> -P -o <fields>`` (numeric for -a and -t),
+    cached for the job like ``ifconfig -a``; the ``ipadm`` module asks the
+    same reads with the same arguments, so they share the cache."""
+    fields = __utils__["ipmp_parse_s11.ipmpstat_fields"](mode)
+    args = ["-" + mode]
+    if mode in ("a", "t"):
+        args.append("-n")
+    args += ["-P", "-o", ",".join(fields)]
+    try:
+        text = __utils__["ipmp_cmd.read"]("ipmpstat", args, __context__, refresh)
+    except CommandExecutionError as exc:
+        if "in.mpathd" in str(exc):
+            raise CommandExecutionError(
+                "{} (in.mpathd runs as svc:/network/ipmp:default; check it with "
+                "svcs -x svc:/network/ipmp:default)".format(exc)
+            )
+        raise
+    rows = __utils__["ipmp_parse.ofmt"](text, fields)
+    return __utils__["ipmp_parse_s11.ipmpstat_" + mode](rows)
+
+
+def _observed(refresh=False, full=False):
+    """What the host says about its groups, as the one model sees it: one
+    ``ifconfig -a`` on Solaris 10; on Solaris 11 and illumos ``ipmpstat``
+    ``-g`` and ``-i``, plus ``-a`` and ``-t`` when ``full`` (status needs
+    the addresses, membership and offline checks do not)."""
+    __utils__["ipmp_validate.boolean"](refresh, "refresh")
+    if _platform() == "solaris10":
+        return _model("observe_ifconfig")(_ifconfig_all(refresh))
+    if refresh:
+        __utils__["ipmp_cmd.clear_cache"](__context__)
+    groups_ = _ipmpstat("g")
+    members = _ipmpstat("i")
+    addresses = targets = None
+    if full:
+        addresses = _ipmpstat("a")
+        targets = _ipmpstat("t")
+    return _model("observe_ipmpstat")(groups_, members, addresses, targets)
 
 
 def groups(refresh=False):
@@ -86,16 +126,19 @@ def status(group=None, refresh=False):
     """
     State of each IPMP group: ``ok`` (every NIC usable), ``degraded`` or
     ``failed`` (none usable); link- or probe-based failure detection (probe
-    when a NIC has a test address); each NIC's state (``active``,
-    ``standby``, ``inactive``, ``failed``, ``offline``) with its test
-    address (``test_address``; ``test_address6`` for IPv6, an extra key);
-    and the group's data addresses, IPv4 then IPv6. A group that does not
-    exist gives ``{}``.
+    when a NIC has a test address, or on 5.11 when in.mpathd probes the
+    group); each NIC's state (``active``, ``standby``, ``inactive``,
+    ``failed``, ``offline``) with its test address (``test_address``;
+    ``test_address6`` for IPv6, an extra key); and the group's data
+    addresses, IPv4 then IPv6. On Solaris 11 and illumos each group also
+    names its IPMP interface (``interface``). A group that does not exist
+    gives ``{}``.
 
     group
         Only this group.
     refresh
-        Re-read ``ifconfig -a`` even if this run already did.
+        Re-read ``ifconfig -a`` (5.11: ``ipmpstat``) even if this run
+        already did.
 
     CLI Example:
 
@@ -106,13 +149,15 @@ def status(group=None, refresh=False):
     """
     if group is not None:
         __utils__["ipmp_validate.group"](group)
-    return __utils__["ipmp_parse.only"](_model("status")(_observed(refresh)), group)
+    return __utils__["ipmp_parse.only"](_model("status")(_observed(refresh, full=True)), group)
 
 
 def _locate(interface, refresh):
     """Validate a physical interface name and return (the model's view of
     the host, the interface's group member record), or refuse."""
     __utils__["ipmp_validate.interface"](interface, logical=False)
+    if _platform() != "solaris10":
+        return _locate_s11(interface, refresh)
     data = _ifconfig_all(refresh)
     if interface not in data:
         raise CommandExecutionError(
@@ -123,6 +168,23 @@ def _locate(interface, refresh):
     if member is None:
         raise CommandExecutionError(
             "{} is not in an IPMP group; in.mpathd does not manage it".format(interface)
+        )
+    return observed, member
+
+
+def _locate_s11(interface, refresh):
+    observed = _observed(refresh)
+    member = observed.members.get(interface)
+    if member is None:
+        groups_ = dict((iface, name) for name, iface in observed.groups.items() if iface)
+        if interface in groups_:
+            raise CommandExecutionError(
+                "{} is the IPMP interface of group {}, not a member; name one "
+                "of its underlying interfaces".format(interface, groups_[interface])
+            )
+        raise CommandExecutionError(
+            "{} is not in an IPMP group (ipmpstat -i does not list it in one); "
+            "in.mpathd does not manage it".format(interface)
         )
     return observed, member
 
@@ -172,6 +234,71 @@ def online(interface, refresh=False):
             )
         )
     return _mpadm("-r", interface)
+
+
+XPROBE_SERVICE = "svc:/network/ipmp"
+XPROBE_INSTANCE = "svc:/network/ipmp:default"
+XPROBE_PROPERTY = "config/transitive-probing"
+
+
+def transitive_probing(enable=None):
+    """
+    Transitive probing (Solaris 11.2 and later): in.mpathd probes through
+    the group's other members, so a group needs no test addresses. Without
+    ``enable``, whether it is on (``svcprop -p config/transitive-probing
+    svc:/network/ipmp:default``); with it, set it (``svccfg -s
+    svc:/network/ipmp setprop config/transitive-probing=true|false`` then
+    ``svcadm refresh svc:/network/ipmp:default``) unless it already has
+    that value, and return the value now in force (True or False). Any test address in a
+    group turns it off for that group. Refused on Solaris 10 and illumos,
+    whose in.mpathd has no transitive probing.
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt '*' ipmp.transitive_probing
+        salt 'sol11' ipmp.transitive_probing enable=True
+    """
+    if enable is not None:
+        enable = __utils__["ipmp_validate.boolean"](enable, "enable")
+    name = _platform()
+    if name != "solaris11":
+        raise CommandExecutionError(
+            "Transitive probing is a Solaris 11 feature ({} {}); this host runs {}, "
+            "whose in.mpathd has none: give the group test addresses for "
+            "probe-based detection".format(
+                XPROBE_SERVICE, XPROBE_PROPERTY,
+                "Solaris 10" if name == "solaris10" else "illumos",
+            )
+        )
+    current = _xprobe_read()
+    if enable is None or enable == current:
+        return current
+    value = "true" if enable else "false"
+    __utils__["ipmp_cmd.run"](
+        "svccfg",
+        ["-s", XPROBE_SERVICE, "setprop", "{}={}".format(XPROBE_PROPERTY, value)],
+        context=__context__, mutate=True,
+    )
+    __utils__["ipmp_cmd.run"](
+        "svcadm", ["refresh", XPROBE_INSTANCE], context=__context__, mutate=True
+    )
+    return enable
+
+
+def _xprobe_read():
+    text = __utils__["ipmp_cmd.read"](
+        "svcprop", ["-p", XPROBE_PROPERTY, XPROBE_INSTANCE], __context__
+    )
+    word = text.strip().lower()
+    if word not in ("true", "false"):
+        raise CommandExecutionError(
+            "svcprop printed {!r} for {} of {}; expected true or false".format(
+                text.strip()[:60], XPROBE_PROPERTY, XPROBE_INSTANCE
+            )
+        )
+    return word == "true"
 
 
 def _read_file(path, limit=1024 * 1024):

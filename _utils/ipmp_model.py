@@ -10,9 +10,10 @@ event watcher and the alert runner all ask this module.
 
 The model is fed observations.  :func:`observe_ifconfig` turns parsed
 ``ifconfig -a`` output (Solaris 10, where in.mpathd's flags say everything)
-into an :class:`Observed`; a Solaris 11 / illumos reader builds the same
-:class:`Member` records from ``ipmpstat -P`` output and everything below
-(:func:`status`, :func:`refusal`, :func:`snapshot`) works unchanged.
+into an :class:`Observed`; :func:`observe_ipmpstat` builds the same
+:class:`Member` records from Solaris 11 / illumos ``ipmpstat -P`` output,
+and everything below (:func:`status`, the refusals, :func:`snapshot`) works
+unchanged.
 """
 
 import ipaddress
@@ -171,10 +172,12 @@ class Observed(object):
     Solaris 10, where a group has no interface of its own).
     """
 
-    def __init__(self, members=None, addresses=None, groups=None):
+    def __init__(self, members=None, addresses=None, groups=None, probing=None):
         self.members = members or {}
         self.addresses = addresses or {}
         self.groups = groups or {}
+        #: groups in.mpathd probes (ipmpstat -g prints an FDT), 5.11 only
+        self.probing = set(probing or ())
 
     def group_members(self, group, family=None):
         """Members of ``group`` (plumbed for ``family`` when given), by name."""
@@ -255,6 +258,141 @@ def observe_ifconfig(data):
     return observed
 
 
+def ipmpstat_state(info):
+    """
+    A member's :data:`STATES` value from its parsed ``ipmpstat -i`` row
+    (``ipmp_parse_s11.ipmpstat_i``), worst first:
+
+    - STATE ``offline`` -> ``offline``; STATE ``failed`` -> ``failed``;
+    - ACTIVE ``yes`` -> ``active`` (a standby that took over is active);
+    - FLAGS ``i`` (inactive): with ``s`` (standby) -> ``standby``, without
+      (kept inactive by FAILBACK=no) -> ``inactive``;
+    - anything else (not active, not inactive: FLAGS ``d``, down, or a link
+      that is down while in.mpathd has not decided) is not usable and
+      reported as ``failed``.
+    """
+    info = info or {}
+    state = info.get("state")
+    flags = set(info.get("flags") or ())
+    if state == "offline" or "dup_hwaddr" in flags:
+        return "offline"
+    if state == "failed":
+        return "failed"
+    if info.get("active"):
+        return "active"
+    if "inactive" in flags:
+        return "standby" if "standby" in flags else "inactive"
+    return "failed"
+
+
+def ipmpstat_view(info, state):
+    """
+    The per-family view of a 5.11 member (``Member.families[fam]``).
+
+    ipmpstat reports a member once for both families (Clearview's
+    in.mpathd tracks one phyint), so every family it is plumbed for gets
+    the same view: ``working`` when its state is usable (active, standby,
+    inactive) and LINK is not ``down``; ``carries_data`` when working and
+    not an idle standby.  ``flags`` holds the Solaris 10 flag names these
+    facts amount to, so that flag-based callers read the same words.
+    """
+    info = info or {}
+    marks = set(info.get("flags") or ())
+    flags = set()
+    if info.get("link") != "down":
+        flags.add("RUNNING")
+    if "down" not in marks:
+        flags.add("UP")
+    if state == "offline":
+        flags.add("OFFLINE")
+    elif state == "failed":
+        flags.add("FAILED")
+    if "inactive" in marks:
+        flags.add("INACTIVE")
+    if "standby" in marks:
+        flags.add("STANDBY")
+    good = usable(state) and info.get("link") != "down"
+    cond = state
+    if state == "failed" and info.get("state") != "failed":
+        cond = "link down" if info.get("link") == "down" else "down"
+    elif state == "active" and info.get("link") == "down":
+        cond = "link down"
+    return {
+        "flags": flags,
+        "working": good,
+        "carries_data": good and state != "standby",
+        "condition": cond,
+    }
+
+
+def _family_of(addr):
+    norm = ip(addr)
+    if norm is None:
+        return None
+    return "inet" if ipaddress.ip_address(norm).version == 4 else "inet6"
+
+
+def observe_ipmpstat(groups_rows, interfaces_rows, addresses_rows=None, targets_rows=None):
+    """An :class:`Observed` from parsed ``ipmpstat -P -o`` output (Solaris
+    11, illumos): ``ipmp_parse_s11.ipmpstat_g`` / ``_i`` / ``_a`` / ``_t``.
+
+    Groups are keyed by group name; ``groups[group]`` is the IPMP
+    interface's name (ipmpstat -i and -a name groups by that interface, -g
+    maps it to the group name).  A member's state is
+    :func:`ipmpstat_state`, its per-family view :func:`ipmpstat_view`.  The
+    families of a member are those of its IPMP interface (every address,
+    placeholders included, that ``-a`` shows on it; IPv4 when ``-a`` was
+    not read or shows none) plus those it has a test address in.  Test
+    addresses come from ``-t`` (the first per family); data addresses from
+    ``-a``, without the ``0.0.0.0`` / ``::`` placeholders and link-local
+    addresses.  ``probing`` holds the groups whose ``-g`` row has an FDT.
+    """
+    observed = Observed()
+    by_iface = {}
+    for name, info in sorted((groups_rows or {}).items()):
+        iface = info.get("interface")
+        observed.groups[name] = iface
+        observed.addresses.setdefault(name, [])
+        if iface:
+            by_iface[iface] = name
+        if info.get("fdt") is not None:
+            observed.probing.add(name)
+    plumbed = {}
+    for row in addresses_rows or ():
+        group = by_iface.get(row.get("group"))
+        fam = _family_of(row.get("address"))
+        if group is None or fam is None:
+            continue
+        plumbed.setdefault(group, set()).add(fam)
+        addr = ip(row["address"])
+        if is_data_address(addr, ()) and addr not in observed.addresses[group]:
+            observed.addresses[group].append(addr)
+    tests = {}
+    for row in targets_rows or ():
+        fam = _family_of(row.get("testaddr"))
+        if fam is None or is_unset(row["testaddr"]):
+            continue
+        key = "test_address" if fam == "inet" else "test_address6"
+        tests.setdefault(row["interface"], {}).setdefault(key, ip(row["testaddr"]))
+    for name in sorted(interfaces_rows or {}, key=unit_key):
+        info = interfaces_rows[name]
+        group = by_iface.get(info.get("group"))
+        if group is None:
+            continue
+        state = ipmpstat_state(info)
+        mine = tests.get(name, {})
+        families = set(plumbed.get(group) or ("inet",))
+        if "test_address6" in mine:
+            families.add("inet6")
+        if "test_address" in mine:
+            families.add("inet")
+        view = ipmpstat_view(info, state)
+        observed.members[name] = Member(
+            name, group, state, dict((fam, dict(view)) for fam in sorted(families)), mine
+        )
+    return observed
+
+
 # --------------------------------------------------------------------------
 # group status (the ipmp.status contract)
 # --------------------------------------------------------------------------
@@ -271,7 +409,11 @@ def group_state(states):
 
 
 def status(observed):
-    """The ``ipmp.status`` return for every group of ``observed``."""
+    """The ``ipmp.status`` return for every group of ``observed``; a group
+    with an IPMP interface of its own (Solaris 11, illumos) also names it
+    under ``interface``.  ``failure_detection`` is ``probe`` when a member
+    has a test address or in.mpathd probes the group (an FDT in
+    ``ipmpstat -g``, e.g. transitive probing), else ``link``."""
     out = {}
     for group in sorted(observed.groups):
         members = observed.group_members(group)
@@ -283,12 +425,16 @@ def status(observed):
             if member.test_addresses:
                 detection = "probe"
             interfaces[member.name] = info
+        if group in observed.probing:
+            detection = "probe"
         entry = {
             "state": group_state(i["state"] for i in interfaces.values()),
             "failure_detection": detection,
             "interfaces": interfaces,
             "addresses": sorted(observed.addresses.get(group, []), key=address_key),
         }
+        if observed.groups.get(group):
+            entry["interface"] = observed.groups[group]
         out[group] = entry
     return out
 

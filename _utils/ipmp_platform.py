@@ -47,16 +47,39 @@ def platform(grains, override=None):
     return "illumos"
 
 
-def virtual(grains, name, kind="module"):
+NAMES = {
+    "solaris10": "Solaris 10",
+    "solaris11": "Solaris 11",
+    "illumos": "illumos",
+}
+
+
+def virtual(grains, name, kind="module", platforms=None, override=None):
     """What a salt-ipmp module's ``__virtual__`` returns: its ``name`` on a
-    SunOS minion, else ``(False, reason)`` naming the kernel it found."""
+    SunOS minion, else ``(False, reason)`` naming the kernel it found.
+
+    ``platforms`` (a tuple of :data:`PLATFORMS`) narrows it further: on a
+    SunOS minion of another release (``override`` is the ``ipmp.platform``
+    key) the reason names the release and the ones the module needs."""
     kernel = (grains or {}).get("kernel")
-    if kernel == "SunOS":
-        return name
-    return (
-        False,
-        "The {} {} only runs on Solaris (SunOS); this minion runs {}".format(name, kind, kernel),
-    )
+    if kernel != "SunOS":
+        return (
+            False,
+            "The {} {} only runs on Solaris (SunOS); this minion runs {}".format(name, kind, kernel),
+        )
+    if platforms:
+        try:
+            found = platform(grains, override)
+        except ValueError as exc:
+            return (False, "The {} {} cannot load: {}".format(name, kind, exc))
+        if found not in platforms:
+            return (
+                False,
+                "The {} {} only runs on {}; this minion runs {}".format(
+                    name, kind, " and ".join(NAMES[p] for p in platforms), NAMES[found]
+                ),
+            )
+    return name
 
 
 def mpathd_flavor(name):

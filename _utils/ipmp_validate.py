@@ -131,6 +131,101 @@ def group(name):
     return name
 
 
+# ipadm (Solaris 11, illumos): address object tags, interface properties.
+MAX_ADDROBJ_TAG = 32
+_ADDROBJ_TAG_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*\Z")
+_IFPROP_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}\Z")
+_IFPROP_VALUE_RE = re.compile(r"^[A-Za-z0-9_.:+-]+(?:,[A-Za-z0-9_.:+-]+)*\Z")
+PROTOCOLS = ("ip", "ipv4", "ipv6")
+MAX_MEMBERS = 64
+
+
+def addrobj(name, bare=False):
+    """
+    Validate an ipadm address object name ``<interface>/<tag>`` and return
+    it: a physical interface name, then a tag of 1 to 32 letters and digits
+    whose first character is a letter (ipadm(8)).  ``bare=True`` also takes
+    an interface name alone (Solaris 11 ``create-addr`` then makes up the
+    tag).
+    """
+    _require_str(name, "address object")
+    if "/" not in name:
+        if bare:
+            return interface(name, logical=False)
+        raise Invalid(
+            "{} is not an address object: expected <interface>/<tag> such as "
+            "ipmp0/v4".format(_describe(name))
+        )
+    iface, tag = name.split("/", 1)
+    interface(iface, logical=False)
+    if not tag or len(tag) > MAX_ADDROBJ_TAG or not _ADDROBJ_TAG_RE.match(tag):
+        raise Invalid(
+            "{} has a bad address object tag: 1 to {} letters and digits, the "
+            "first a letter (such as v4 or test0)".format(_describe(name), MAX_ADDROBJ_TAG)
+        )
+    return name
+
+
+def interfaces(names, what="interfaces"):
+    """
+    Validate a non-empty list of physical interface names (a list, or one
+    comma-separated string) without repeats and return it as a list.
+    """
+    if isinstance(names, str):
+        names = [part.strip() for part in names.split(",")]
+    if not isinstance(names, (list, tuple)) or not names:
+        raise Invalid("{} must be a non-empty list of interface names".format(what))
+    if len(names) > MAX_MEMBERS:
+        raise Invalid("{}: at most {} interfaces".format(what, MAX_MEMBERS))
+    seen = []
+    for name in names:
+        interface(name, logical=False)
+        if name in seen:
+            raise Invalid("{}: {} is named twice".format(what, _describe(name)))
+        seen.append(name)
+    return seen
+
+
+def ifprop(name):
+    """Validate an ipadm interface property name (``standby``, ``mtu``,
+    ``exchange-routes``, ``exchange_routes``)."""
+    _require_str(name, "property name")
+    if not _IFPROP_RE.match(name):
+        raise Invalid(
+            "{} is not a valid property name: lower-case letters, digits, "
+            "_ and -, starting with a letter".format(_describe(name))
+        )
+    return name
+
+
+def ifprop_value(value, what="property value"):
+    """
+    Validate an ipadm property value and return it as ipadm takes it: a
+    bool becomes ``on``/``off``, an int its digits; a string must be one or
+    more comma-separated words of letters, digits and ``_ . : + -``.
+    """
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, int):
+        return str(value)
+    _require_str(value, what)
+    if len(value) > 255 or not _IFPROP_VALUE_RE.match(value):
+        raise Invalid(
+            "{} {} is not valid: comma-separated words of letters, digits and "
+            "_ . : + -".format(what, _describe(value))
+        )
+    return value
+
+
+def protocol(name):
+    """Validate an ipadm protocol name (``ip``, ``ipv4``, ``ipv6``)."""
+    if name not in PROTOCOLS:
+        raise Invalid(
+            "protocol must be one of {}, not {}".format(", ".join(PROTOCOLS), _describe(name))
+        )
+    return name
+
+
 def family(name):
     """Validate an address family keyword (``inet`` or ``inet6``)."""
     if name not in FAMILIES:

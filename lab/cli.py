@@ -10,6 +10,10 @@ import time
 
 TOOL_MODULES = {"dladm": "dladm", "ifconfig": "ifconfig", "if_mpadm": "ifmpadm",
                 "pkill": "pkill"}
+# SunOS 5.11 (Solaris 11.4, illumos) hosts: Clearview IPMP stand-ins.
+TOOL_MODULES_511 = {"dladm": "dladm11", "ifconfig": "ifconfig11", "if_mpadm": "ifmpadm11",
+                    "pkill": "pkill", "ipadm": "ipadm", "ipmpstat": "ipmpstat",
+                    "svcprop": "svc", "svccfg": "svc"}
 
 
 def _log_argv(host, tool, argv, started, rc):
@@ -31,7 +35,9 @@ def tool_main(tool, host_root, argv):
     try:
         with Session(host) as ctx:
             ctx.progname = argv[0] if argv else tool
-            module = __import__("lab." + TOOL_MODULES[tool], fromlist=["main"])
+            table = TOOL_MODULES if ctx.state.get("release", "solaris10") == "solaris10" \
+                else TOOL_MODULES_511
+            module = __import__("lab." + table[tool], fromlist=["main"])
             try:
                 rc = module.main(ctx, args) or 0
             except Exit as exc:
@@ -42,8 +48,8 @@ def tool_main(tool, host_root, argv):
                 rc = 70
             finally:
                 if ctx.dirty and ctx.state["mpathd"]["running"]:
-                    from lab.mpathd import Daemon
-                    Daemon(ctx).sync()
+                    from lab.mpathd import daemon_for
+                    daemon_for(ctx).sync()
     except HostError as exc:
         sys.stderr.write("%s: %s\n" % (tool, exc))
         return 3
@@ -61,10 +67,12 @@ def _session(root):
 
 def cmd_create(opts):
     from lab.host import CreateError, create
-    nics = [n for n in opts.nics.split(",") if n]
+    from lab.host import DEFAULT_NICS_511
+    default = "bge0,bge1,bge2" if opts.os == "solaris10" else ",".join(DEFAULT_NICS_511)
+    nics = [n for n in (opts.nics or default).split(",") if n]
     legacy = [n for n in (opts.legacy or "").split(",") if n]
     try:
-        host = create(opts.host_dir, opts.hostname, nics, legacy, opts.force)
+        host = create(opts.host_dir, opts.hostname, nics, legacy, opts.force, opts.os)
     except CreateError as exc:
         sys.stderr.write("lab create: %s\n" % exc)
         return 1
@@ -81,13 +89,13 @@ def _check_nic(ctx, nic):
 
 def cmd_link(opts):
     from lab import kernel
-    from lab.mpathd import Daemon
+    from lab.mpathd import daemon_for
     with _session(opts.host_dir) as ctx:
         if not _check_nic(ctx, opts.nic):
             return 2
         changed = kernel.set_link(ctx.state, opts.nic, opts.state == "up")
         ctx.dirty = True
-        daemon = Daemon(ctx)
+        daemon = daemon_for(ctx)
         for name in changed:
             daemon.link_changed(name, opts.state == "up")
         daemon.sync()
@@ -95,13 +103,13 @@ def cmd_link(opts):
 
 
 def cmd_probe(opts):
-    from lab.mpathd import Daemon
+    from lab.mpathd import daemon_for
     with _session(opts.host_dir) as ctx:
         if not _check_nic(ctx, opts.nic):
             return 2
         ctx.state["nics"][opts.nic]["probe"] = "ok" if opts.state == "ok" else "fail"
         ctx.dirty = True
-        Daemon(ctx).sync()
+        daemon_for(ctx).sync()
     return 0
 
 
@@ -122,14 +130,18 @@ def cmd_argv(opts):
 def parser():
     import argparse
     top = argparse.ArgumentParser(prog="python -m lab",
-                                  description="Simulated Solaris 10 hosts for salt-ipmp tests.")
+                                  description="Simulated Solaris hosts for salt-ipmp tests.")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     create = sub.add_parser("create", help="make a new lab host directory")
     create.add_argument("host_dir")
     create.add_argument("--hostname", help="node name (default: the directory's name)")
-    create.add_argument("--nics", default="bge0,bge1,bge2",
-                        help="comma separated NICs; VLANs as driver+vid*1000+ppa (e1000g876000)")
+    create.add_argument("--nics", default=None,
+                        help="comma separated NICs; VLANs as driver+vid*1000+ppa (e1000g876000); "
+                             "on 5.11 the datalink names (default: bge0,bge1,bge2 on Solaris 10, "
+                             "net0,net1,net2 on 5.11)")
+    create.add_argument("--os", default="solaris10", choices=("solaris10", "solaris11", "illumos"),
+                        help="release: Solaris 10, Solaris 11.4 or illumos (OmniOS)")
     create.add_argument("--legacy", default="", help="comma separated non-GLDv3 NICs (type legacy)")
     create.add_argument("--force", action="store_true", help="replace an existing lab host")
     create.set_defaults(func=cmd_create)

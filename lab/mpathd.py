@@ -543,6 +543,14 @@ class Daemon(object):
         return IPMP_SUCCESS, 0
 
 
+def daemon_for(ctx):
+    """The host's in.mpathd: this module's (Solaris 10) or Clearview's (5.11)."""
+    if ctx.state.get("release", "solaris10") != "solaris10":
+        from lab.clearview import Clearview
+        return Clearview(ctx)
+    return Daemon(ctx)
+
+
 def read_defaults(path):
     try:
         with open(path, "rb") as handle:

@@ -6,7 +6,7 @@ Exit status as pgrep.c: 0 matched, 1 no match, 2 usage error.
 """
 import re
 
-from lab.mpathd import Daemon
+from lab.mpathd import daemon_for
 
 E_MATCH, E_NOMATCH, E_USAGE = 0, 1, 2
 USAGE = ("Usage: %s [-signal] [-fnovx] [-P ppidlist] [-g pgrplist] [-s sidlist]\n"
@@ -20,6 +20,7 @@ ALIASES = {"CHLD": "CLD", "IOT": "ABRT", "IO": "POLL"}
 IGNORED = {0, 18, 19, 20, 21, 25, 32, 33, 34, 35, 36, 37, 14, 16}   # default ignore / handled
 STOPPING = {23, 24, 26, 27}
 FNAME, PSARGS = "in.mpathd", "/usr/lib/inet/in.mpathd"
+PSARGS_511 = "/lib/inet/in.mpathd"      # MPATHD_PATH of Clearview libipmp
 
 
 def str2sig(text):
@@ -95,7 +96,7 @@ class Pkill(object):
         except re.error:
             self.warn("invalid pattern '%s'\n" % pattern)
             return E_USAGE
-        daemon = Daemon(self.ctx)
+        daemon = daemon_for(self.ctx)
         if not self.ctx.state["mpathd"]["running"] or not self.matches(regex, flags, criteria):
             return E_NOMATCH
         self.deliver(daemon, signal)
@@ -104,7 +105,9 @@ class Pkill(object):
     def matches(self, regex, flags, criteria):
         hit = True
         if regex is not None:
-            subject = PSARGS if "f" in flags else FNAME
+            psargs = PSARGS if self.ctx.state.get("release", "solaris10") == "solaris10" \
+                else PSARGS_511
+            subject = psargs if "f" in flags else FNAME
             found = regex.fullmatch(subject) if "x" in flags else regex.search(subject)
             hit = found is not None
         for letter, value in criteria.items():

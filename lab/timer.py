@@ -32,10 +32,10 @@ def run(root, token, due):
     host = Host(root)
     if not host.exists():
         return 0
-    from lab.mpathd import Daemon
+    from lab.mpathd import daemon_for
     try:
         with Session(host) as ctx:
-            Daemon(ctx).fire(token)
+            daemon_for(ctx).fire(token)
     except (HostError, OSError, ValueError):
         return 0
     return 0

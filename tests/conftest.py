@@ -162,12 +162,18 @@ def lab_host_factory(tmp_path_factory):
     """Create lab hosts: ``lab_host_factory("sol1", nics=("bge0", "bge2"))`` -> :class:`LabHost`.
 
     Every call makes a new host in its own temporary directory, so the same name
-    can be used again.  Extra ``python -m lab create`` options go in ``extra_args``.
+    can be used again.  Extra ``python -m lab create`` options go in ``extra_args``;
+    ``os="solaris11"`` or ``os="illumos"`` makes a SunOS 5.11 host (Clearview IPMP,
+    links net0, net1, net2 unless ``nics`` says otherwise).
     """
 
-    def create(name="sol1", nics=DEFAULT_NICS, extra_args=()):
+    def create(name="sol1", nics=None, extra_args=(), os=None):
+        if nics is None:
+            nics = DEFAULT_NICS if os in (None, "solaris10") else ("net0", "net1", "net2")
         if isinstance(nics, str):
             nics = tuple(nic for nic in nics.split(",") if nic)
+        if os is not None:
+            extra_args = ("--os", os) + tuple(extra_args)
         root = tmp_path_factory.mktemp("lab-{}".format(name)) / name
         run_lab(
             "create", root, "--hostname", name, "--nics", ",".join(nics), *extra_args

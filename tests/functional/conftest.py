@@ -75,3 +75,70 @@ def counter(host):
             return False
 
     return Count
+
+
+@pytest.fixture
+def canned_bin(tmp_path, monkeypatch):
+    """``canned_bin(rules)`` -> a fake ``bin/`` alone on PATH whose commands
+    answer from ``rules`` and log their argv.
+
+    A rule is ``{"cmd": "ipmpstat", "argv": [...] or None, "stdout": text,
+    "file": path, "stderr": text, "rc": 0}``: the first rule of that command
+    whose ``argv`` equals the arguments (``None``: any) answers; an
+    unmatched call prints ``<cmd>: unexpected arguments`` and exits 2.
+    ``.commands()`` gives the logged argv lists (command name first).
+    """
+    import json
+    import stat
+    import sys
+
+    directory = tmp_path / "cannedbin"
+
+    class Canned:
+        def __init__(self, rules):
+            directory.mkdir(exist_ok=True)
+            self.rules = list(rules)
+            self.write()
+            for cmd in sorted(set(rule["cmd"] for rule in self.rules)):
+                path = directory / cmd
+                path.write_text(CANNED_TOOL.format(python=sys.executable))
+                path.chmod(path.stat().st_mode | stat.S_IXUSR)
+            monkeypatch.setenv("PATH", str(directory))
+
+        def write(self):
+            (directory / "rules.json").write_text(json.dumps(self.rules))
+
+        def commands(self):
+            log = directory / "argv.log"
+            if not log.exists():
+                return []
+            return [json.loads(line) for line in log.read_text().splitlines()]
+
+        def forget(self):
+            log = directory / "argv.log"
+            if log.exists():
+                log.unlink()
+
+    return Canned
+
+
+CANNED_TOOL = '''#!{python}
+import json, os, sys
+here = os.path.dirname(os.path.abspath(__file__))
+cmd = os.path.basename(sys.argv[0])
+args = sys.argv[1:]
+with open(os.path.join(here, "argv.log"), "a") as log:
+    log.write(json.dumps([cmd] + args) + "\\n")
+with open(os.path.join(here, "rules.json")) as handle:
+    rules = json.load(handle)
+for rule in rules:
+    if rule["cmd"] == cmd and (rule.get("argv") is None or rule["argv"] == args):
+        out = rule.get("stdout", "")
+        if rule.get("file"):
+            out = open(rule["file"]).read()
+        sys.stdout.write(out)
+        sys.stderr.write(rule.get("stderr", ""))
+        sys.exit(rule.get("rc", 0))
+sys.stderr.write(cmd + ": unexpected arguments " + " ".join(args) + "\\n")
+sys.exit(2)
+'''

@@ -195,15 +195,38 @@ def test_offline_online_validate_first(canned, fake, function, bad):
     assert fake.commands() == []
 
 
-def test_illumos_ipmp_interface_holds_addresses_but_is_no_member(loaders, tmp_path, monkeypatch):
-    # Solaris 11 / illumos: data addresses live on ipmp0 (flag IPMP)
-    _fake(tmp_path, monkeypatch, FIXTURES / "ifconfig-a.illumos-ipmp.txt")
+# The same host as ifconfig-a.illumos-ipmp.txt (group grp0 on IPMP interface
+# ipmp0), as ipmpstat -P -o prints it: on 5.11 the status comes from
+# ipmpstat, never from ifconfig -a.
+ILLUMOS_IPMPSTAT = {
+    "-g": "ipmp0:grp0:ok:10.00s:net0 (net1)\n",
+    "-i": "net0:yes:ipmp0:--mb---:up:ok:ok\nnet1:no:ipmp0:is-----:up:ok:ok\n",
+    "-a": "10.1.0.10:up:ipmp0:net0:net0\n10.1.0.20:up:ipmp0:net0:net0\n\\:\\::down:ipmp0::\n",
+    "-t": "net0:routes:10.1.0.11:10.1.0.1\nnet1:routes:10.1.0.12:10.1.0.1\n",
+}
+
+
+def test_illumos_ipmp_interface_holds_addresses_but_is_no_member(loaders, canned_bin):
+    # Solaris 11 / illumos: data addresses live on ipmp0, which is no member
+    fake = canned_bin(
+        [
+            {"cmd": "ipmpstat", "argv": argv, "stdout": ILLUMOS_IPMPSTAT[argv[0]]}
+            for argv in (
+                ["-g", "-P", "-o", "group,groupname,state,fdt,interfaces"],
+                ["-i", "-P", "-o", "interface,active,group,flags,link,probe,state"],
+                ["-a", "-n", "-P", "-o", "address,state,group,inbound,outbound"],
+                ["-t", "-n", "-P", "-o", "interface,mode,testaddr,targets"],
+            )
+        ]
+        + [{"cmd": "ifconfig", "argv": None, "rc": 1, "stderr": "not on 5.11"}]
+    )
     mods = loaders(None, grains={"kernel": "SunOS", "kernelrelease": "5.11", "os": "OmniOS",
                                  "os_family": "Solaris"})
     assert mods["ipmp.status"]() == {
         "grp0": {
             "state": "ok",
             "failure_detection": "probe",
+            "interface": "ipmp0",
             "interfaces": {
                 "net0": {"state": "active", "test_address": "10.1.0.11"},
                 "net1": {"state": "standby", "test_address": "10.1.0.12"},
@@ -212,3 +235,5 @@ def test_illumos_ipmp_interface_holds_addresses_but_is_no_member(loaders, tmp_pa
         }
     }
     assert mods["ipmp.groups"]() == {"grp0": ["net0", "net1"]}
+    assert [argv[:2] for argv in fake.commands()] == [
+        ["ipmpstat", "-g"], ["ipmpstat", "-i"], ["ipmpstat", "-a"], ["ipmpstat", "-t"]]

@@ -12,7 +12,7 @@ PUBLIC = {
     ],
     "ipmp": [
         "groups", "status", "offline", "online", "mpathd", "reload_mpathd", "events",
-        "check_pillar",
+        "check_pillar", "transitive_probing",
     ],
 }
 

@@ -37,3 +37,37 @@ def test_mpathd_flavor(platform):
     assert platform.mpathd_flavor("solaris10") == "solaris10"
     assert platform.mpathd_flavor("solaris11") == "illumos"
     assert platform.mpathd_flavor("illumos") == "illumos"
+
+
+SUNOS11 = {"kernel": "SunOS", "kernelrelease": "5.11", "os": "Oracle Solaris"}
+
+
+def test_virtual_without_platforms_loads_on_every_sunos(platform):
+    assert platform.virtual({"kernel": "SunOS"}, "ipmp") == "ipmp"
+    assert platform.virtual({"kernel": "Linux"}, "ipmp")[0] is False
+
+
+@pytest.mark.parametrize(
+    "grains, override, expected",
+    [
+        (SUNOS11, None, "ipadm"),
+        (dict(SUNOS11, os="OmniOS"), None, "ipadm"),
+        (dict(SUNOS11, kernelrelease="5.10"), None,
+         (False, "The ipadm module only runs on Solaris 11 and illumos; this minion runs "
+                 "Solaris 10")),
+        (dict(SUNOS11, kernelrelease="5.10"), "illumos", "ipadm"),
+        (SUNOS11, "solaris10",
+         (False, "The ipadm module only runs on Solaris 11 and illumos; this minion runs "
+                 "Solaris 10")),
+        ({"kernel": "Linux"}, None,
+         (False, "The ipadm module only runs on Solaris (SunOS); this minion runs Linux")),
+    ],
+)
+def test_virtual_with_platforms(platform, grains, override, expected):
+    assert platform.virtual(grains, "ipadm", platforms=("solaris11", "illumos"),
+                            override=override) == expected
+
+
+def test_virtual_with_a_bad_override(platform):
+    found = platform.virtual(SUNOS11, "ipadm", platforms=("solaris11",), override="aix")
+    assert found[0] is False and "ipmp.platform must be one of" in found[1]
