@@ -286,7 +286,8 @@ class LabMinion:
 
 @pytest.fixture(scope="module")
 def lab_minion(salt_master, salt_cli, salt_key_cli, lab_host_factory, pillar_tree):
-    """Start minions on lab hosts: ``lab_minion("sol1", nics=("bge0", "bge1", "bge2"))``.
+    """Start minions on lab hosts: ``lab_minion("sol1", nics=("bge0", "bge1", "bge2"))``;
+    ``os="solaris11"`` or ``os="illumos"`` for a SunOS 5.11 host (NICs net0..net2).
 
     Returns a :class:`LabMinion`; calling again with the same id in the same
     module returns the same minion.  ``overrides`` is merged into the minion
@@ -297,18 +298,18 @@ def lab_minion(salt_master, salt_cli, salt_key_cli, lab_host_factory, pillar_tre
     minions = {}
     with contextlib.ExitStack() as stack:
 
-        def factory(minion_id, nics=DEFAULT_NICS, overrides=None, sync=True):
+        def factory(minion_id, nics=None, overrides=None, sync=True, os=None):
             if minion_id in minions:
                 known = minions[minion_id]
-                if tuple(nics) != known.host.nics or overrides:
+                if (nics is not None and tuple(nics) != known.host.nics) or overrides:
                     raise ValueError(
                         "minion {!r} already started in this module with other settings".format(
                             minion_id
                         )
                     )
                 return known
-            host = lab_host_factory(minion_id, nics=nics)
-            config = rig.minion_config(host.root)
+            host = lab_host_factory(minion_id, nics=nics, os=os)
+            config = rig.minion_config(host.root, release=os or "solaris10")
             config["pytest-minion"] = {"log": {"level": FORWARDED_LOG_LEVEL}}
             if overrides:
                 salt.utils.dictupdate.update(config, overrides, merge_lists=False)
