@@ -81,6 +81,24 @@ def _value(row, key):
     return value
 
 
+def _named(rows, key):
+    """``(name, row)`` for each row whose ``key`` field has a value."""
+    for row in rows:
+        name = _value(row, key)
+        if name is not None:
+            yield name, row
+
+
+def _copy(entry, row, fields, rename=None):
+    """Set ``entry[field]`` (or ``entry[rename[field]]``) for each of ``fields``
+    that has a value in ``row``; returns ``entry``."""
+    for field in fields:
+        value = _value(row, field)
+        if value is not None:
+            entry[(rename or {}).get(field, field)] = value
+    return entry
+
+
 def _words(value):
     return [part for part in (value or "").split() if part and part != "--"]
 
@@ -162,17 +180,8 @@ def ipmpstat_g(rows):
     GROUPNAME) is not an IPMP group and is left out.
     """
     out = {}
-    for row in rows:
-        name = _value(row, "groupname")
-        if name is None:
-            continue
-        entry = {}
-        iface = _value(row, "group")
-        if iface is not None:
-            entry["interface"] = iface
-        state = _value(row, "state")
-        if state is not None:
-            entry["state"] = state
+    for name, row in _named(rows, "groupname"):
+        entry = _copy({}, row, ("group", "state"), {"group": "interface"})
         fdt = fdt_ms(row.get("fdt"))
         if fdt is not None:
             entry["fdt"] = fdt
@@ -194,20 +203,13 @@ def ipmpstat_i(rows):
     read by letter, not by position.
     """
     out = {}
-    for row in rows:
-        name = _value(row, "interface")
-        if name is None:
-            continue
+    for name, row in _named(rows, "interface"):
         entry = {}
         if "active" in row:
             entry["active"] = _yes(row["active"])
         if "flags" in row:
             entry["flags"] = _letters(row["flags"], IPMPSTAT_FLAGS)
-        for key in ("group", "link", "probe", "state"):
-            value = _value(row, key)
-            if value is not None:
-                entry[key] = value
-        out[name] = entry
+        out[name] = _copy(entry, row, ("group", "link", "probe", "state"))
     return out
 
 
@@ -222,15 +224,8 @@ def ipmpstat_a(rows):
     ``inbound`` is absent when no interface receives for the address.
     """
     out = []
-    for row in rows:
-        addr = _value(row, "address")
-        if addr is None:
-            continue
-        entry = {"address": addr}
-        for key in ("state", "group", "inbound"):
-            value = _value(row, key)
-            if value is not None:
-                entry[key] = value
+    for addr, row in _named(rows, "address"):
+        entry = _copy({"address": addr}, row, ("state", "group", "inbound"))
         if "outbound" in row:
             entry["outbound"] = _words(row["outbound"])
         out.append(entry)
@@ -247,15 +242,8 @@ def ipmpstat_t(rows):
     release adds).
     """
     out = []
-    for row in rows:
-        name = _value(row, "interface")
-        if name is None:
-            continue
-        entry = {"interface": name}
-        for key in ("mode", "testaddr"):
-            value = _value(row, key)
-            if value is not None:
-                entry[key] = value
+    for name, row in _named(rows, "interface"):
+        entry = _copy({"interface": name}, row, ("mode", "testaddr"))
         if "targets" in row:
             entry["targets"] = _words(row["targets"])
         out.append(entry)
@@ -282,17 +270,11 @@ def ipadm_show_if(rows, members=None):
     """
     members = members or {}
     out = {}
-    for row in rows:
-        name = _value(row, "ifname")
-        if name is None:
-            continue
-        entry = {}
-        klass = _value(row, "class")
-        if klass is not None:
-            entry["class"] = klass.lower()
-        state = _value(row, "state")
-        if state is not None:
-            entry["state"] = state
+    for name, row in _named(rows, "ifname"):
+        entry = _copy({}, row, ("class", "state"))
+        if "class" in entry:
+            entry["class"] = entry["class"].lower()
+        state = entry.get("state")
         if "active" in row:
             entry["active"] = _yes(row["active"])
         elif "current" in row:
@@ -349,20 +331,13 @@ def ipadm_show_addr(rows):
     prints dashes only, as does a persistent address stored down.
     """
     out = {}
-    for row in rows:
-        name = _value(row, "addrobj")
-        if name is None:
-            continue
+    for name, row in _named(rows, "addrobj"):
         key = name
         count = 1
         while key in out:
             count += 1
             key = "{}{}".format(name, count)
-        entry = {"interface": name.split("/", 1)[0]}
-        for field in ("type", "state"):
-            value = _value(row, field)
-            if value is not None:
-                entry[field] = value
+        entry = _copy({"interface": name.split("/", 1)[0]}, row, ("type", "state"))
         if "addr" in row:
             entry.update(split_addr(row["addr"]))
         if "persistent" in row:
@@ -391,16 +366,12 @@ def ipadm_show_ifprop(rows):
     values are absent.
     """
     out = {}
-    for row in rows:
-        name = _value(row, "ifname")
+    for name, row in _named(rows, "ifname"):
         prop = _value(row, "property")
-        if name is None or prop is None:
+        if prop is None:
             continue
         proto = _value(row, "proto") or ""
-        entry = {}
-        perm = _value(row, "perm")
-        if perm is not None:
-            entry["perm"] = perm
+        entry = _copy({}, row, ("perm",))
         for field in ("current", "persistent", "default"):
             value = _prop_value(prop, row.get(field))
             if value is not None:

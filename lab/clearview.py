@@ -26,8 +26,7 @@ import os
 from lab import addr as A
 from lab import flags as F
 from lab import kernel as K
-from lab import syslog
-from lab.mpathd import FAILURE_DETECTION_TIME, MIN_FAILURE_DETECTION_TIME, defread, read_defaults
+from lab.mpathd import DaemonBase, parse_defaults, read_defaults
 
 IPMP = 0x8000000000
 VRRP, NOACCEPT, L3PROTECT = 0x10000000000, 0x4000000, 0x40000000000
@@ -37,19 +36,15 @@ TABLE = tuple((n, b) for n, b in F.TABLE if n != "MIP") + (
 
 # Clearview in.mpathd format strings (illumos mpd_probe.c / mpd_tables.c / mpd_main.c):
 # the syslog ID hashes them.  Solaris 11.4 uses the same texts (no public S11 text differs).
-MSG_LINK_DOWN = "The link has gone down on %s\n"
-MSG_LINK_UP = "The link has come up on %s\n"
+# Link up/down, SIGHUP and the invalid FAILBACK / TRACK_INTERFACES_ONLY_WITH_GROUPS
+# texts are the Solaris 10 ones (lab.mpathd logs them for both).
 MSG_FAILURE_GROUP = "IP interface failure detected on %s of group %s\n"
 MSG_REPAIR_GROUP = "IP interface repair detected on %s of group %s\n"
 MSG_GROUP_FAILED = "All IP interfaces in group %s are now unusable\n"
 MSG_GROUP_REPAIRED = "At least 1 IP interface (%s) in group %s is now usable\n"
-MSG_SIGHUP = "SIGHUP: restart and reread config file\n"
 MSG_BAD_FDT = "Invalid failure detection time %s, assuming default of %d ms\n"
 MSG_SMALL_FDT = "Too small failure detection time of %s, assuming minimum of %d ms\n"
-MSG_BAD_FAILBACK = "Invalid value for FAILBACK %s\n"
-MSG_BAD_TRACK = "Invalid value for TRACK_INTERFACES_ONLY_WITH_GROUPS %s\n"
 
-NUM_PROBE_FAILS, NUM_PROBE_REPAIRS = 5, 10
 IPMP_SUCCESS, IPMP_FAILURE, IPMP_EMINRED, IPMP_EUNKIF = 0, 1, 2, 10
 STORE = ("etc", "ipadm", "ipadm.conf")
 
@@ -83,7 +78,7 @@ def init_host(host, st, release):
     st["next_pid"] += 3
     st["mpathd"].update(running=True, pid=st["next_pid"])
     text = read_defaults(host.path("etc", "default", "mpathd"))
-    fdt, failback, _msgs = parse_config(text)
+    fdt, failback, _track_all, _msgs = parse_config(text)
     st["mpathd"].update(fdt=fdt, failback=failback)
 
 
@@ -101,31 +96,15 @@ def save_store(host, store):
     os.replace(tmp, path)
 
 
+def exact_yes_no(value):
+    """illumos getdefault(): exactly 'yes' or 'no', any case."""
+    return {"yes": True, "no": False}.get(value.lower())
+
+
 def parse_config(text):
-    """illumos getdefault(): exact yes/no, the 'of %d ms' texts.  (fdt, failback, logs)."""
-    logs = []
-    fdt = FAILURE_DETECTION_TIME
-    value = defread(text, "FAILURE_DETECTION_TIME")
-    if value is not None:
-        parsed, _ = A.c_strtoul(value, 0)
-        fdt = max(-2 ** 31, min(parsed or 0, 2 ** 31 - 1))
-        if fdt <= 0:
-            fdt = FAILURE_DETECTION_TIME
-            logs.append((MSG_BAD_FDT, (value, fdt)))
-        elif fdt < MIN_FAILURE_DETECTION_TIME:
-            fdt = MIN_FAILURE_DETECTION_TIME
-            logs.append((MSG_SMALL_FDT, (value, fdt)))
-    failback = True
-    value = defread(text, "FAILBACK")
-    if value is not None:
-        if value.lower() in ("yes", "no"):
-            failback = value.lower() == "yes"
-        else:
-            logs.append((MSG_BAD_FAILBACK, (value,)))
-    value = defread(text, "TRACK_INTERFACES_ONLY_WITH_GROUPS")
-    if value is not None and value.lower() not in ("yes", "no"):
-        logs.append((MSG_BAD_TRACK, (value,)))
-    return fdt, failback, logs
+    """illumos getdefault(): exact yes/no, the 'of %d ms' texts.
+    (fdt, failback, track_all, logs); Clearview ignores track_all."""
+    return parse_defaults(text, exact_yes_no, MSG_BAD_FDT, MSG_SMALL_FDT)
 
 
 # ---------------------------------------------------------------- kernel
@@ -274,76 +253,31 @@ def has_up_address(st, name):
 
 # ---------------------------------------------------------------- in.mpathd
 
-class Clearview(object):
+class Clearview(DaemonBase):
     """in.mpathd (Clearview) acting on one locked host context."""
-
-    def __init__(self, ctx):
-        self.ctx = ctx
-        self.st = ctx.state
-        self.mp = ctx.state["mpathd"]
-
-    def log(self, fmt, *args):
-        text = syslog.line(self.ctx.now, self.st["hostname"], self.mp["pid"], fmt, args)
-        syslog.append(self.ctx.host.messages, text)
-
-    def rec(self, name):
-        return self.mp["phyints"].get(name)
-
-    def flags(self, name):
-        return self.st["phyints"][name]["flags"]
 
     def set_flag(self, name, bit, on):
         pi = self.st["phyints"][name]
         pi["flags"] = (pi["flags"] | bit) if on else (pi["flags"] & ~bit)
         self.ctx.dirty = True
 
-    def link_up(self, name):
-        return bool(self.flags(name) & F.RUNNING)
-
     def probe_enabled(self, name):
         rec = self.rec(name)
         return bool(rec) and rec["state"] != "offline" and bool(test_address(self.st, name))
-
-    def probes_failing(self, name):
-        return self.st["nics"][name]["probe"] == "fail"
 
     def group_members(self, group):
         return [n for n in K.by_index(self.st) if n in self.mp["phyints"]
                 and self.mp["phyints"][n]["group"] == group]
 
-    # ------------------------------------------------------------ lifecycle
-    def start(self):
-        if self.mp["running"]:
-            return
-        self.st["next_pid"] += 3
-        self.mp.update(running=True, pid=self.st["next_pid"], phyints={}, groups={}, timers={})
-        self.read_config()
-        self.ctx.dirty = True
+    # ------------------------------------------------------------ config
+    parse_config = staticmethod(parse_config)
 
-    def stop(self):
-        self.mp.update(running=False, pid=None, phyints={}, groups={}, timers={})
-        self.ctx.dirty = True
-
-    def hup(self):
-        self.log(MSG_SIGHUP)
-        self.st["next_pid"] += 2
-        self.mp.update(pid=self.st["next_pid"], phyints={}, groups={}, timers={})
-        self.read_config()
-        self.ctx.dirty = True
-        self.sync()
-
-    def read_config(self):
-        fdt, failback, logs = parse_config(
-            read_defaults(self.ctx.host.path("etc", "default", "mpathd")))
-        for fmt, args in logs:
-            self.log(fmt, *args)
+    def configure(self, fdt, failback, track_all):
         self.mp.update(fdt=fdt, failback=failback)
 
     # ------------------------------------------------------------ tracking
-    def sync(self):
-        if not self.mp["running"]:
-            return
-        records = self.mp["phyints"]
+    def tracked(self):
+        """Every non-IPMP interface in a group that has its IPMP interface."""
         current = {}
         for name in K.by_index(self.st):
             if is_ipmp(self.st, name) or self.flags(name) & (F.LOOPBACK | F.VIRTUAL):
@@ -351,22 +285,26 @@ class Clearview(object):
             group = group_name(self.st, name)
             if group and ipmp_of_group(self.st, group):
                 current[name] = group
-        for name in list(records):
-            if current.get(name) != records[name]["group"]:
-                del records[name]
-                if name in self.st["phyints"]:
-                    self.set_flag(name, F.FAILED | F.INACTIVE, False)
-        for name, group in current.items():
-            if name not in records:
-                self.mp["seq"] += 1
-                state = "running"
-                if self.flags(name) & F.OFFLINE:
-                    state = "offline"
-                elif not self.link_up(name) or self.flags(name) & F.FAILED:
-                    state = "failed"
-                    self.set_flag(name, F.FAILED, True)
-                records[name] = {"group": group, "state": state, "hold": False,
-                                 "seq": self.mp["seq"]}
+        return current
+
+    def forget(self, name):
+        if name in self.st["phyints"]:
+            self.set_flag(name, F.FAILED | F.INACTIVE, False)
+
+    def new_record(self, name, group):
+        self.mp["seq"] += 1
+        state = "running"
+        if self.flags(name) & F.OFFLINE:
+            state = "offline"
+        elif not self.link_up(name) or self.flags(name) & F.FAILED:
+            state = "failed"
+            self.set_flag(name, F.FAILED, True)
+        return {"group": group, "state": state, "hold": False, "seq": self.mp["seq"]}
+
+    def sync(self):
+        if not self.mp["running"]:
+            return
+        self.update_records()
         for group in list(self.mp["groups"]):
             if not ipmp_of_group(self.st, group):
                 del self.mp["groups"][group]
@@ -439,33 +377,7 @@ class Clearview(object):
         return name in self.mp["groups"].get(rec["group"], {}).get("active", [])
 
     # ------------------------------------------------------------ timers
-    def schedule_timers(self):
-        timers = self.mp["timers"]
-        for name, rec in self.mp["phyints"].items():
-            wanted = None
-            if self.probe_enabled(name) and self.link_up(name):
-                if rec["state"] == "running" and self.probes_failing(name):
-                    wanted = "fail"
-                elif rec["state"] == "failed" and not self.probes_failing(name):
-                    wanted = "repair"
-            present = [t for t, v in timers.items() if v["nic"] == name]
-            for token in present:
-                if timers[token]["kind"] != wanted:
-                    del timers[token]
-            if wanted and not any(timers.get(t, {}).get("kind") == wanted for t in present):
-                delay = self.mp["fdt"] if wanted == "fail" else (
-                    -(-self.mp["fdt"] * NUM_PROBE_REPAIRS // (NUM_PROBE_FAILS + 2)))
-                self.mp["seq"] += 1
-                token = "t%d" % self.mp["seq"]
-                due = self.ctx.now + delay / 1000.0
-                timers[token] = {"nic": name, "kind": wanted, "due": due}
-                self.ctx.timers_to_start.append((token, due))
-
-    def fire(self, token):
-        timer = self.mp["timers"].pop(token, None)
-        self.ctx.dirty = True
-        if timer is None or not self.mp["running"]:
-            return
+    def expired(self, timer):
         name, rec = timer["nic"], self.rec(timer["nic"])
         if rec is not None and self.link_up(name) and self.probe_enabled(name):
             if timer["kind"] == "fail" and rec["state"] == "running" and self.probes_failing(name):
@@ -473,23 +385,17 @@ class Clearview(object):
             elif (timer["kind"] == "repair" and rec["state"] == "failed"
                   and not self.probes_failing(name)):
                 self.repair(name)
-        self.sync()
 
     # ------------------------------------------------------------ events
-    def link_changed(self, name, up):
-        rec = self.rec(name) if self.mp["running"] else None
-        if rec is None:
-            return
-        if not up:
-            self.log(MSG_LINK_DOWN, name)
-            if rec["state"] == "running":
-                self.fail(name)
-        else:
-            self.log(MSG_LINK_UP, name)
-            if rec["state"] == "failed" and not self.probe_enabled(name):
-                self.repair(name)
+    def link_went_down(self, name, rec):
+        if rec["state"] == "running":
+            self.fail(name)
         self.refresh()
-        self.ctx.dirty = True
+
+    def link_came_up(self, name, rec):
+        if rec["state"] == "failed" and not self.probe_enabled(name):
+            self.repair(name)
+        self.refresh()
 
     def fail(self, name):
         rec = self.rec(name)

@@ -4,6 +4,7 @@ Formats from the S10 dladm.c: show-link prints GLDv3 links (VLANs as
 ``vlan <vid>``) and legacy DLPI devices; show-dev walks GLDv3 MAC devices
 only, so VLANs and legacy devices are not listed there.
 """
+from lab.options import getopt_long
 from lab.state import Exit
 
 USAGE = (
@@ -20,6 +21,7 @@ USAGE = (
     "             show-link [-s] [-i <interval>] [-p] [<name>]\n"
 )
 LONG = {"parseable": "p", "statistics": "s", "interval": "i"}
+OPT_ERRORS = {"unknown": "unrecognized option '-%s'", "missing": "option requires a value '-%s'"}
 STATS_HEADER = "\t\tipackets  rbytes\t ierrors opackets\t obytes\t     oerrors\n"
 
 
@@ -55,45 +57,11 @@ class Dladm(object):
 
     def getopt(self, args, optstring):
         """getopt_long(':psi:') with opterr = 0 as dladm uses it."""
-        opts, i = [], 0
-        while i < len(args):
-            arg = args[i]
-            if arg == "--":
-                i += 1
-                break
-            if arg.startswith("--") and len(arg) > 2:
-                key, eq, value = arg[2:].partition("=")
-                letter = LONG.get(key)
-                if letter is None or letter not in optstring:
-                    self.die("%s: unrecognized option '-%s'\n", "?")
-                if letter + ":" in optstring and not eq:
-                    i += 1
-                    if i == len(args):
-                        self.die("%s: option requires a value '-%s'\n", letter)
-                    value = args[i]
-                opts.append((letter, value))
-                i += 1
-                continue
-            if not arg.startswith("-") or arg == "-":
-                break
-            j = 1
-            while j < len(arg):
-                letter = arg[j]
-                if letter not in optstring.replace(":", ""):
-                    self.die("%s: unrecognized option '-%s'\n", letter)
-                if letter + ":" in optstring:
-                    value = arg[j + 1:]
-                    if not value:
-                        i += 1
-                        if i == len(args):
-                            self.die("%s: option requires a value '-%s'\n", letter)
-                        value = args[i]
-                    opts.append((letter, value))
-                    break
-                opts.append((letter, None))
-                j += 1
-            i += 1
-        return opts, args[i:]
+        def error(why, option, letter):
+            self.die("%s: " + OPT_ERRORS[why] + "\n", letter or "?")
+
+        longs = dict((name, letter) for name, letter in LONG.items() if letter in optstring)
+        return getopt_long(args, optstring, longs, error)
 
     def common_opts(self, args):
         opts, rest = self.getopt(args, "psi:")
@@ -115,6 +83,13 @@ class Dladm(object):
             self.usage()
         return "p" in seen, "s" in seen, (rest[0] if rest else None)
 
+    def show_stats(self, names):
+        """-s: the counters of each link or device (the lab moves no packets)."""
+        self.ctx.write(STATS_HEADER)
+        for name in names:
+            self.ctx.write("%s\t\t%-10d%-12d%-8d%-10d%-12d%-8d\n" % (name, 0, 0, 0, 0, 0, 0))
+        return 0
+
     def links(self):
         return list(self.st["nics"])
 
@@ -124,10 +99,7 @@ class Dladm(object):
             self.die("%s: invalid device '%s'\n", name)
         names = [name] if name else self.links()
         if stats:
-            self.ctx.write(STATS_HEADER)
-            for link in names:
-                self.ctx.write("%s\t\t%-10d%-12d%-8d%-10d%-12d%-8d\n" % (link, 0, 0, 0, 0, 0, 0))
-            return 0
+            return self.show_stats(names)
         for link in names:
             nic = self.st["nics"][link]
             if nic["type"] == "legacy":
@@ -152,10 +124,7 @@ class Dladm(object):
                 self.die("%s: invalid device '%s'\n", dev)
         names = [dev] if dev else self.devices()
         if stats:
-            self.ctx.write(STATS_HEADER)
-            for name in names:
-                self.ctx.write("%s\t\t%-10d%-12d%-8d%-10d%-12d%-8d\n" % (name, 0, 0, 0, 0, 0, 0))
-            return 0
+            return self.show_stats(names)
         for name in names:
             nic = self.st["nics"][name]
             up = nic["link"] == "up"

@@ -304,34 +304,28 @@ class Ifconfig(object):
     # ------------------------------------------------------------ address parsing
     def in_getaddr(self, text, want_plen):
         """in_getaddr(): (value, prefixlen); exits on a bad address."""
-        plen = A.NO_PREFIX
-        host = text
-        if want_plen:
-            plen = A.prefixlen(text, 32)
-            if plen == A.BAD_ADDR:
-                return None, plen
-            host = text.split("/", 1)[0]
-        elif "/" in text:
-            self.ctx.fail("ifconfig: %s: unexpected '/'\n" % text)
-        value, _ = A.c_strtoul(host, 0)
-        if host == "255.255.255.255" or (value is not None and value & 0xffffffff == 0xffffffff):
-            return 0xffffffff, plen
-        found = A.hosts_lookup(self.ctx.host.root, host, "inet")
-        if found is None:
-            self.ctx.fail("ifconfig: %s: bad address\n" % text)
-        return found, plen
+        return self.getaddr(text, want_plen, "inet")
 
     def in6_getaddr(self, text, want_plen):
+        return self.getaddr(text, want_plen, "inet6")
+
+    def getaddr(self, text, want_plen, fam):
+        """in_getaddr() / in6_getaddr(): only IPv4 knows the all-ones broadcast."""
         plen = A.NO_PREFIX
         host = text
         if want_plen:
-            plen = A.prefixlen(text, 128)
+            plen = A.prefixlen(text, 32 if fam == "inet" else 128)
             if plen == A.BAD_ADDR:
                 return None, plen
             host = text.split("/", 1)[0]
         elif "/" in text:
             self.ctx.fail("ifconfig: %s: unexpected '/'\n" % text)
-        found = A.hosts_lookup(self.ctx.host.root, host, "inet6")
+        if fam == "inet":
+            value, _ = A.c_strtoul(host, 0)
+            if host == "255.255.255.255" or (value is not None
+                                             and value & 0xffffffff == 0xffffffff):
+                return 0xffffffff, plen
+        found = A.hosts_lookup(self.ctx.host.root, host, fam)
         if found is None:
             self.ctx.fail("ifconfig: %s: bad address\n" % text)
         return found, plen
@@ -490,7 +484,7 @@ class Ifconfig(object):
         self.setaddr = 0
         value, plen = self.af_getaddr(text, True)
         mask = self.prefix_mask(text, plen)
-        newname = self.kcall("addif: SIOCLIFADDIF", K.addif, self.name, self.fam)
+        newname = self.new_logical()
         self.ctx.write("Created new logical interface %s\n" % newname)
         self.name = newname
         if self.afp != "inet6":
@@ -500,6 +494,10 @@ class Ifconfig(object):
         self.kcall("SIOCSLIFADDR", K.set_addr, self.name, self.fam, value)
         self.setaddr += 1
         return 0
+
+    def new_logical(self):
+        """SIOCLIFADDIF for addif: the new logical interface's name."""
+        return self.kcall("addif: SIOCLIFADDIF", K.addif, self.name, self.fam)
 
     def c_removeif(self, text, param):
         if ":" in self.name:

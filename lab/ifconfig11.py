@@ -74,13 +74,8 @@ class Ifconfig11(Ifconfig):
         self.ctx.dirty = True
         return 0
 
-    def c_addif(self, text, param):
-        self.name = self.origname
-        if ":" in self.name:
-            self.ctx.fail("ifconfig: addif: bad physical interface name %s\n" % self.name)
-        self.setaddr = 0
-        value, plen = self.af_getaddr(text, True)
-        mask = self.prefix_mask(text, plen)
+    def new_logical(self):
+        """addif's new unit stays on the named interface, failed or not."""
         il = K.ill(self.st, self.name, self.fam)
         if not il:
             self.perror0_exit("addif: SIOCLIFADDIF", K.ENXIO)
@@ -88,17 +83,8 @@ class Ifconfig11(Ifconfig):
         while str(lun) in il["ipifs"]:
             lun += 1
         il["ipifs"][str(lun)] = K.new_ipif(self.fam)
-        newname = K.lifname(self.name, lun)
         self.ctx.dirty = True
-        self.ctx.write("Created new logical interface %s\n" % newname)
-        self.name = newname
-        if self.afp != "inet6":
-            mask = self.mask_for(value, mask)
-        if self.netmask_state == 2 or plen >= 0:
-            self.kcall("addif: SIOCSLIFNETMASK", K.set_netmask, self.name, self.fam, mask)
-        self.kcall("SIOCSLIFADDR", K.set_addr, self.name, self.fam, value)
-        self.setaddr += 1
-        return 0
+        return K.lifname(self.name, lun)
 
     def print_ether(self, name):
         if ":" in name or CV.is_ipmp(self.st, name):

@@ -24,6 +24,7 @@ from lab import clearview as CV
 from lab import flags as F
 from lab import kernel as K
 from lab import ofmt
+from lab.options import getopt_long
 from lab.state import Exit
 
 # libipadm status strings (illumos libipadm.c).
@@ -81,6 +82,7 @@ SHOW_IFPROP = [("IFNAME", 12, True), ("PROPERTY", 16, True), ("PROTO", 6, True),
 # show-ifprop are not in the public sources; the lab uses widths that reproduce
 # the commonly published outputs ("lo0/v4            static   ok           127.0.0.1/8").
 
+OPT_ERRORS = {"unknown": "unrecognized option '%s'", "missing": "option requires a value '%s'"}
 TAG_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,31}$")
 IFNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*[0-9]$")
 
@@ -127,46 +129,10 @@ class Ipadm(object):
 
     def getopt(self, sub, args, short, longs=None):
         """getopt_long() with a leading ':' (ipadm reports its own errors)."""
-        longs = longs or {}
-        opts, i = [], 0
-        while i < len(args):
-            arg = args[i]
-            if arg == "--":
-                i += 1
-                break
-            if arg.startswith("--"):
-                key, eq, value = arg[2:].partition("=")
-                letter = longs.get(key)
-                if letter is None:
-                    self.die_opterr(sub, "unrecognized option '%s'" % arg)
-                if letter + ":" in short and not eq:
-                    i += 1
-                    if i == len(args):
-                        self.die_opterr(sub, "option requires a value '%s'" % arg)
-                    value = args[i]
-                opts.append((letter, value if eq or letter + ":" in short else None))
-                i += 1
-                continue
-            if not arg.startswith("-") or arg == "-":
-                break
-            j = 1
-            while j < len(arg):
-                letter = arg[j]
-                if letter == ":" or letter not in short:
-                    self.die_opterr(sub, "unrecognized option '-%s'" % letter)
-                if letter + ":" in short:
-                    value = arg[j + 1:]
-                    if not value:
-                        i += 1
-                        if i == len(args):
-                            self.die_opterr(sub, "option requires a value '-%s'" % letter)
-                        value = args[i]
-                    opts.append((letter, value))
-                    break
-                opts.append((letter, None))
-                j += 1
-            i += 1
-        return opts, args[i:]
+        def error(why, option, letter):
+            self.die_opterr(sub, OPT_ERRORS[why] % option)
+
+        return getopt_long(args, short, longs or {}, error)
 
     def one_operand(self, sub, rest):
         if len(rest) != 1:
@@ -219,12 +185,16 @@ class Ipadm(object):
         if name not in self.st["nics"]:
             self.if_error("create", name, ENXIO)
         CV.plumb_ip(self.st, name)
-        self.meta["ifs"][name] = {"class": "ip", "temporary": temporary}
+        self.register(name, "ip", temporary)
+        return 0
+
+    def register(self, name, klass, temporary):
+        """ipadm's record of a new interface (in the store too unless temporary)."""
+        self.meta["ifs"][name] = {"class": klass, "temporary": temporary}
         if not temporary:
-            self.store["interfaces"][name] = {"class": "ip", "families": ["inet", "inet6"]}
+            self.store["interfaces"][name] = {"class": klass, "families": ["inet", "inet6"]}
             self.save()
         self.ctx.dirty = True
-        return 0
 
     def drop_addresses(self, name):
         for aobj in [a for a, v in self.meta["addrs"].items() if v["if"] == name]:
@@ -232,26 +202,42 @@ class Ipadm(object):
         for aobj in [a for a, v in self.store["addresses"].items() if v["interface"] == name]:
             del self.store["addresses"][aobj]
 
-    def delete_ip(self, sub, args):
-        opts, rest = self.getopt(sub, args, "")
-        name = self.one_operand(sub, rest)
-        if name not in self.st["phyints"]:
-            if name in self.store["interfaces"]:
-                del self.store["interfaces"][name]
-                self.drop_addresses(name)
-                self.save()
-                return 0
-            self.if_error("delete", name, ENXIO)
-        if CV.is_ipmp(self.st, name):
-            return self.delete_ipmp(sub, args)
-        if CV.ipmp_of(self.st, name):
-            CV.set_member(self.st, name, "", False)
+    def delete_disabled(self, name):
+        """An interface only in the persistent store (disabled): delete it there.
+        False when the store does not know it either."""
+        if name not in self.store["interfaces"]:
+            return False
+        del self.store["interfaces"][name]
+        self.drop_addresses(name)
+        self.save()
+        return True
+
+    def destroy(self, name):
+        """Unplumb an interface with its addresses, actively and persistently."""
         self.drop_addresses(name)
         CV.remove_if(self.st, name)
         self.meta["ifs"].pop(name, None)
         self.store["interfaces"].pop(name, None)
         self.save()
         self.ctx.dirty = True
+
+    def resync(self):
+        """The kernel changed: in.mpathd takes note."""
+        self.ctx.dirty = True
+        CV.Clearview(self.ctx).sync()
+
+    def delete_ip(self, sub, args):
+        opts, rest = self.getopt(sub, args, "")
+        name = self.one_operand(sub, rest)
+        if name not in self.st["phyints"]:
+            if self.delete_disabled(name):
+                return 0
+            self.if_error("delete", name, ENXIO)
+        if CV.is_ipmp(self.st, name):
+            return self.delete_ipmp(sub, args)
+        if CV.ipmp_of(self.st, name):
+            CV.set_member(self.st, name, "", False)
+        self.destroy(name)
         return 0
 
     def member_lists(self, values):
@@ -284,20 +270,15 @@ class Ipadm(object):
         if not IFNAME_RE.match(name) or len(name) > 31 or name in self.st["nics"]:
             self.if_error("create", name, EINVAL)
         CV.create_ipmp(self.st, name)
-        self.meta["ifs"][name] = {"class": "ipmp", "temporary": temporary}
-        if not temporary:
-            self.store["interfaces"][name] = {"class": "ipmp", "families": ["inet", "inet6"]}
-        self.save()
-        self.ctx.dirty = True
+        self.register(name, "ipmp", temporary)
         for member in members:
             self.add_member(name, member, temporary)
         return 0
 
     def member_error(self, verb, member, ipmp_name, status):
-        if self.s11:
-            prep = "to" if verb == "add" else "from"
-            self.die("cannot %s %s %s %s: %s" % (verb, member, prep, ipmp_name, status))
         prep = "to" if verb == "add" else "from"
+        if self.s11:
+            self.die("cannot %s %s %s %s: %s" % (verb, member, prep, ipmp_name, status))
         self.die("Cannot %s interface '%s' %s IPMP interface '%s': %s" % (
             verb, member, prep, ipmp_name, status))
 
@@ -317,26 +298,23 @@ class Ipadm(object):
         if not temporary:
             self.store["interfaces"][member]["ipmp"] = ipmp_name
             self.save()
-        self.ctx.dirty = True
-        CV.Clearview(self.ctx).sync()
+        self.resync()
+
+    def for_members(self, sub, args, change):
+        """add-ipmp / remove-ipmp: change(ipmp, member, temporary) for each -i member."""
+        opts, rest, temporary, members = self.ipmp_opts(sub, args)
+        name = self.one_operand(sub, rest)
+        if not members:
+            self.die_opterr(sub, "at least one interface must be specified with -i")
+        for member in members:
+            change(name, member, temporary)
+        return 0
 
     def add_ipmp(self, sub, args):
-        opts, rest, temporary, members = self.ipmp_opts(sub, args)
-        name = self.one_operand(sub, rest)
-        if not members:
-            self.die_opterr(sub, "at least one interface must be specified with -i")
-        for member in members:
-            self.add_member(name, member, temporary)
-        return 0
+        return self.for_members(sub, args, self.add_member)
 
     def remove_ipmp(self, sub, args):
-        opts, rest, temporary, members = self.ipmp_opts(sub, args)
-        name = self.one_operand(sub, rest)
-        if not members:
-            self.die_opterr(sub, "at least one interface must be specified with -i")
-        for member in members:
-            self.remove_member(name, member, temporary)
-        return 0
+        return self.for_members(sub, args, self.remove_member)
 
     def remove_member(self, ipmp_name, member, temporary):
         if ipmp_name not in self.st["phyints"]:
@@ -349,8 +327,7 @@ class Ipadm(object):
         if not temporary and member in self.store["interfaces"]:
             self.store["interfaces"][member].pop("ipmp", None)
             self.save()
-        self.ctx.dirty = True
-        CV.Clearview(self.ctx).sync()
+        self.resync()
 
     def delete_ipmp(self, sub, args):
         opts, rest, temporary, members = self.ipmp_opts(sub, args, "f" if self.s11 else "")
@@ -358,16 +335,12 @@ class Ipadm(object):
             self.die_opterr(sub, "unrecognized option '-%s'" % ("t" if temporary else "i"))
         force = any(o == "f" for o, _ in opts)
         name = self.one_operand(sub, rest)
-        verb = "delete"
         if name not in self.st["phyints"]:
-            if name in self.store["interfaces"]:
-                del self.store["interfaces"][name]
-                self.drop_addresses(name)
-                self.save()
+            if self.delete_disabled(name):
                 return 0
-            self.if_error(verb, name, ENXIO)
+            self.if_error("delete", name, ENXIO)
         if not CV.is_ipmp(self.st, name):
-            self.if_error(verb, name, EINVAL)
+            self.if_error("delete", name, EINVAL)
         inside = CV.members(self.st, name)
         if inside and not force:
             if self.s11:
@@ -379,12 +352,7 @@ class Ipadm(object):
             CV.set_member(self.st, member, "", False)
             if member in self.store["interfaces"]:
                 self.store["interfaces"][member].pop("ipmp", None)
-        self.drop_addresses(name)
-        CV.remove_if(self.st, name)
-        self.meta["ifs"].pop(name, None)
-        self.store["interfaces"].pop(name, None)
-        self.save()
-        self.ctx.dirty = True
+        self.destroy(name)
         CV.Clearview(self.ctx).sync()
         return 0
 
@@ -681,8 +649,7 @@ class Ipadm(object):
         if not temporary:
             self.store["interfaces"][name]["standby"] = value == "on"
             self.save()
-        self.ctx.dirty = True
-        CV.Clearview(self.ctx).sync()
+        self.resync()
         return 0
 
     def show_ifprop(self, sub, args):

@@ -306,10 +306,17 @@ def unplumb(st, phys, fam):
 
 # ---------------------------------------------------------------- attributes
 
-def set_netmask(st, name, fam, mask):
-    _, _, ip = lookup(st, name, fam)
+def _writable(st, name, fam):
+    """lookup() for setting an address attribute: a placeholder left on a
+    failed-over unit 0 (``replace``) refuses with EINVAL."""
+    pi, il, ip = lookup(st, name, fam)
     if ip.get("replace"):
         raise KErr(EINVAL)
+    return pi, il, ip
+
+
+def set_netmask(st, name, fam, mask):
+    _, _, ip = _writable(st, name, fam)
     if fam == "inet":
         ip["mask"] = A.ntoa(mask)
     else:
@@ -318,9 +325,7 @@ def set_netmask(st, name, fam, mask):
 
 def set_addr(st, name, fam, value):
     """SIOCSLIFADDR: a zero mask becomes the classful default; broadcast follows."""
-    _, il, ip = lookup(st, name, fam)
-    if ip.get("replace"):
-        raise KErr(EINVAL)
+    _, il, ip = _writable(st, name, fam)
     if fam == "inet6":
         ip["addr"] = A.fmt6(value)
         if not ip["plen"] and value:
@@ -337,9 +342,7 @@ def set_addr(st, name, fam, value):
 
 
 def set_broadcast(st, name, value):
-    _, _, ip = lookup(st, name, "inet")
-    if ip.get("replace"):
-        raise KErr(EINVAL)
+    _, _, ip = _writable(st, name, "inet")
     ip["brd"] = A.ntoa(value)
 
 
@@ -455,27 +458,32 @@ def _return_home(il, ip):
         il["ipifs"][str(_free_lun(il))] = ip
 
 
+def _hosted(spi, dpi):
+    """(fam, sil, dil, lun, ip) for every ipif on src's ills of the families dst has."""
+    for fam in FAMS:
+        sil, dil = spi[fam], dpi[fam]
+        if sil and dil:
+            for lun, ip in ipifs(sil):
+                yield fam, sil, dil, lun, ip
+
+
 def failover(st, src, dst):
     """SIOCLIFFAILOVER: move every data address of src to dst (both families)."""
     moved = 0
     spi, dpi = st["phyints"][src], st["phyints"][dst]
-    for fam in FAMS:
-        sil, dil = spi[fam], dpi[fam]
-        if not sil or not dil:
+    for fam, sil, dil, lun, ip in _hosted(spi, dpi):
+        if not movable(ip, fam):
             continue
-        for lun, ip in ipifs(sil):
-            if not movable(ip, fam):
-                continue
-            if ip["orig"] is None:
-                ip["orig"], ip["orig_id"] = spi["index"], lun
-            del sil["ipifs"][str(lun)]
-            if lun == 0:
-                sil["ipifs"]["0"] = replacement(fam)
-            if ip["orig"] == dpi["index"]:
-                _return_home(dil, ip)
-            else:
-                dil["ipifs"][str(_free_lun(dil))] = ip
-            moved += 1
+        if ip["orig"] is None:
+            ip["orig"], ip["orig_id"] = spi["index"], lun
+        del sil["ipifs"][str(lun)]
+        if lun == 0:
+            sil["ipifs"]["0"] = replacement(fam)
+        if ip["orig"] == dpi["index"]:
+            _return_home(dil, ip)
+        else:
+            dil["ipifs"][str(_free_lun(dil))] = ip
+        moved += 1
     if moved and dpi["flags"] & F.INACTIVE:
         dpi["flags"] &= ~F.INACTIVE
     return moved
@@ -485,16 +493,12 @@ def failback(st, src, dst):
     """SIOCLIFFAILBACK: move dst's own addresses hosted on src back home."""
     moved = 0
     spi, dpi = st["phyints"][src], st["phyints"][dst]
-    for fam in FAMS:
-        sil, dil = spi[fam], dpi[fam]
-        if not sil or not dil:
+    for _fam, sil, dil, lun, ip in _hosted(spi, dpi):
+        if ip["orig"] != dpi["index"]:
             continue
-        for lun, ip in ipifs(sil):
-            if ip["orig"] != dpi["index"]:
-                continue
-            del sil["ipifs"][str(lun)]
-            _return_home(dil, ip)
-            moved += 1
+        del sil["ipifs"][str(lun)]
+        _return_home(dil, ip)
+        moved += 1
     if (spi["flags"] & F.STANDBY and not spi["flags"] & (F.FAILED | F.OFFLINE)
             and not has_data(st, src)):
         spi["flags"] |= F.INACTIVE

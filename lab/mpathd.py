@@ -9,7 +9,9 @@ daemon notices FAILURE_DETECTION_TIME later via a detached timer process
 (repair after NUM_PROBE_REPAIRS probe intervals, FDT * 10 / 7).
 
 State lives in ``state["mpathd"]``; ``phyints`` holds in.mpathd's own view
-(pi_state and message latches) of every interface it tracks.
+(pi_state and message latches) of every interface it tracks.  ``DaemonBase``
+and ``parse_defaults`` are what the Clearview in.mpathd (``lab.clearview``)
+shares with this one; each keeps its own decisions and texts.
 """
 from lab import addr as A
 from lab import flags as F
@@ -60,8 +62,55 @@ def initial_state():
             "track_all": False, "phyints": {}, "groups": {}, "timers": {}, "seq": 0}
 
 
-class Daemon(object):
-    """in.mpathd acting on one locked host context."""
+def parse_defaults(text, yes_no, msg_bad_fdt, msg_small_fdt):
+    """getdefault() on etc/default/mpathd: (fdt, failback, track_all, logs).
+
+    Both releases parse FAILURE_DETECTION_TIME the same way; ``yes_no`` reads
+    a FAILBACK / TRACK_INTERFACES_ONLY_WITH_GROUPS value (True, False, or None
+    when invalid) and ``msg_*`` are the release's FDT texts.  ``logs`` holds
+    the (format, args) lines to log, in the daemon's order."""
+    logs = []
+    fdt = FAILURE_DETECTION_TIME
+    value = defread(text, "FAILURE_DETECTION_TIME")
+    if value is not None:
+        parsed, _ = A.c_strtoul(value, 0)
+        fdt = max(-2 ** 31, min(parsed or 0, 2 ** 31 - 1))
+        if fdt <= 0:
+            fdt = FAILURE_DETECTION_TIME
+            logs.append((msg_bad_fdt, (value, fdt)))
+        elif fdt < MIN_FAILURE_DETECTION_TIME:
+            fdt = MIN_FAILURE_DETECTION_TIME
+            logs.append((msg_small_fdt, (value, fdt)))
+    answers = {"FAILBACK": True, "TRACK_INTERFACES_ONLY_WITH_GROUPS": True}
+    for key, msg_bad in (("FAILBACK", MSG_BAD_FAILBACK),
+                         ("TRACK_INTERFACES_ONLY_WITH_GROUPS", MSG_BAD_TRACK)):
+        value = defread(text, key)
+        if value is not None:
+            answer = yes_no(value)
+            if answer is None:
+                logs.append((msg_bad, (value,)))
+            else:
+                answers[key] = answer
+    return fdt, answers["FAILBACK"], not answers["TRACK_INTERFACES_ONLY_WITH_GROUPS"], logs
+
+
+def s10_yes_no(value):
+    """The S10 main(): a 'yes' / 'no' prefix, any case."""
+    if value[:3].lower() == "yes":
+        return True
+    if value[:2].lower() == "no":
+        return False
+    return None
+
+
+class DaemonBase(object):
+    """What the Solaris 10 and the Clearview in.mpathd share, acting on one locked
+    host context: syslog, the records, lifecycle, config, timers, link events.
+
+    A subclass provides ``parse_config(text)`` -> (fdt, failback, track_all,
+    logs), ``configure(fdt, failback, track_all)``, ``tracked()``,
+    ``new_record(name, group)``, ``sync()``, ``probe_enabled(name)``,
+    ``expired(timer)`` and ``link_went_down`` / ``link_came_up(name, rec)``."""
 
     def __init__(self, ctx):
         self.ctx = ctx
@@ -79,12 +128,122 @@ class Daemon(object):
     def flags(self, name):
         return self.st["phyints"][name]["flags"]
 
+    def link_up(self, name):
+        return bool(self.flags(name) & F.RUNNING)
+
+    def probes_failing(self, name):
+        return self.st["nics"][name]["probe"] == "fail"
+
+    # ------------------------------------------------------------ lifecycle
+    def new_pid(self, forks):
+        self.st["next_pid"] += forks
+        return self.st["next_pid"]
+
+    def start(self):
+        """fork/exec in.mpathd, which daemonizes (two forks)."""
+        if self.mp["running"]:
+            return
+        self.mp.update(running=True, pid=self.new_pid(3), phyints={}, groups={}, timers={})
+        self.read_config()
+        self.ctx.dirty = True
+
+    def stop(self):
+        self.mp.update(running=False, pid=None, phyints={}, groups={}, timers={})
+        self.ctx.dirty = True
+
+    def hup(self):
+        """SIGHUP: log, clean up, execv() itself (and daemonize anew)."""
+        self.log(MSG_SIGHUP)
+        self.mp.update(pid=self.new_pid(2), phyints={}, groups={}, timers={})
+        self.read_config()
+        self.ctx.dirty = True
+        self.sync()
+
+    def read_config(self):
+        fdt, failback, track_all, logs = self.parse_config(
+            read_defaults(self.ctx.host.path("etc", "default", "mpathd")))
+        for fmt, args in logs:
+            self.log(fmt, *args)
+        self.configure(fdt, failback, track_all)
+
+    # ------------------------------------------------------------ tracking
+    def update_records(self):
+        """initifs(): forget interfaces no longer tracked (or in another group),
+        record the new ones.  Returns the records."""
+        current = self.tracked()
+        records = self.mp["phyints"]
+        for name in list(records):
+            if current.get(name) != records[name]["group"]:
+                del records[name]
+                self.forget(name)
+        for name, group in current.items():
+            if name not in records:
+                records[name] = self.new_record(name, group)
+        return records
+
+    def forget(self, name):
+        """An interface in.mpathd stopped tracking."""
+
+    # ------------------------------------------------------------ timers
+    def wanted_timer(self, name, rec):
+        """The detection timer a tracked interface needs now ("fail", "repair", None)."""
+        if self.probe_enabled(name) and self.link_up(name):
+            if rec["state"] == "running" and self.probes_failing(name):
+                return "fail"
+            if rec["state"] == "failed" and not self.probes_failing(name):
+                return "repair"
+        return None
+
+    def schedule_timers(self):
+        timers = self.mp["timers"]
+        for name, rec in self.mp["phyints"].items():
+            wanted = self.wanted_timer(name, rec)
+            present = [t for t, v in timers.items() if v["nic"] == name]
+            for token in present:
+                if timers[token]["kind"] != wanted:
+                    del timers[token]
+            if wanted in ("fail", "repair") and not any(
+                    timers.get(t, {}).get("kind") == wanted for t in present):
+                interval = NUM_PROBE_FAILS + 2          # FDT / 7 per probe
+                delay = self.mp["fdt"] if wanted == "fail" else (
+                    -(-self.mp["fdt"] * NUM_PROBE_REPAIRS // interval))
+                self.add_timer(name, wanted, self.ctx.now + delay / 1000.0)
+
+    def add_timer(self, name, kind, due):
+        self.mp["seq"] += 1
+        token = "t%d" % self.mp["seq"]
+        self.mp["timers"][token] = {"nic": name, "kind": kind, "due": due}
+        self.ctx.timers_to_start.append((token, due))
+
+    def fire(self, token):
+        timer = self.mp["timers"].pop(token, None)
+        self.ctx.dirty = True
+        if timer is None or not self.mp["running"]:
+            return
+        self.expired(timer)
+        self.sync()
+
+    # ------------------------------------------------------------ events
+    def link_changed(self, name, up):
+        """process_link_state_changes() for one phyint."""
+        rec = self.rec(name) if self.mp["running"] else None
+        if rec is None:
+            return
+        if not up:
+            self.log(MSG_LINK_DOWN, name)
+            self.link_went_down(name, rec)
+        else:
+            self.log(MSG_LINK_UP, name)
+            self.link_came_up(name, rec)
+        self.ctx.dirty = True
+
+
+class Daemon(DaemonBase):
+    """The Solaris 10 in.mpathd."""
+
     def set_flag(self, name, bit, on):
         K.set_phyint_flag(self.st, name, bit, on)
         self.ctx.dirty = True
-
-    def link_up(self, name):
-        return bool(self.flags(name) & F.RUNNING)
 
     def group_failed(self, group):
         return bool(group) and self.mp["groups"].get(group, {}).get("failed", False)
@@ -110,66 +269,13 @@ class Daemon(object):
         return any(self.instance(name, fam) and K.test_address(self.st, name, fam)
                    for fam in K.FAMS)
 
-    def probes_failing(self, name):
-        return self.st["nics"][name]["probe"] == "fail"
-
-    # ------------------------------------------------------------ lifecycle
-    def new_pid(self, forks):
-        self.st["next_pid"] += forks
-        return self.st["next_pid"]
-
-    def start(self):
-        """ifconfig ... group: fork/exec in.mpathd, which daemonizes (two forks)."""
-        if self.mp["running"]:
-            return
-        self.mp.update(running=True, pid=self.new_pid(3), phyints={}, groups={}, timers={})
-        self.read_config()
-        self.ctx.dirty = True
-
-    def stop(self):
-        self.mp.update(running=False, pid=None, phyints={}, groups={}, timers={})
-        self.ctx.dirty = True
-
-    def hup(self):
-        """SIGHUP: log, clean up, execv() itself (and daemonize anew)."""
-        self.log(MSG_SIGHUP)
-        self.mp.update(pid=self.new_pid(2), phyints={}, groups={}, timers={})
-        self.read_config()
-        self.ctx.dirty = True
-        self.sync()
-
-    def read_config(self):
+    # ------------------------------------------------------------ config
+    @staticmethod
+    def parse_config(text):
         """getdefault() on etc/default/mpathd exactly as the S10 main() parses it."""
-        text = read_defaults(self.ctx.host.path("etc", "default", "mpathd"))
-        fdt = FAILURE_DETECTION_TIME
-        value = defread(text, "FAILURE_DETECTION_TIME")
-        if value is not None:
-            parsed, _ = A.c_strtoul(value, 0)
-            fdt = max(-2 ** 31, min(parsed or 0, 2 ** 31 - 1))
-            if fdt <= 0:
-                fdt = FAILURE_DETECTION_TIME
-                self.log(MSG_BAD_FDT, value, fdt)
-            elif fdt < MIN_FAILURE_DETECTION_TIME:
-                fdt = MIN_FAILURE_DETECTION_TIME
-                self.log(MSG_SMALL_FDT, value, fdt)
-        failback = True
-        value = defread(text, "FAILBACK")
-        if value is not None:
-            if value[:3].lower() == "yes":
-                failback = True
-            elif value[:2].lower() == "no":
-                failback = False
-            else:
-                self.log(MSG_BAD_FAILBACK, value)
-        track_all = False
-        value = defread(text, "TRACK_INTERFACES_ONLY_WITH_GROUPS")
-        if value is not None:
-            if value[:3].lower() == "yes":
-                track_all = False
-            elif value[:2].lower() == "no":
-                track_all = True
-            else:
-                self.log(MSG_BAD_TRACK, value)
+        return parse_defaults(text, s10_yes_no, MSG_BAD_FDT, MSG_SMALL_FDT)
+
+    def configure(self, fdt, failback, track_all):
         self.mp.update(fdt=fdt, failback=failback, track_all=track_all)
         self.st["kernel"]["ipmp_failback"] = failback   # SIOCSIPMPFAILBACK
 
@@ -202,14 +308,7 @@ class Daemon(object):
         """What initifs() + check_config() do after the kernel changed."""
         if not self.mp["running"]:
             return
-        current = self.tracked()
-        records = self.mp["phyints"]
-        for name in list(records):
-            if current.get(name) != records[name]["group"]:
-                del records[name]
-        for name, group in current.items():
-            if name not in records:
-                records[name] = self.new_record(name, group)
+        records = self.update_records()
         groups = set(r["group"] for r in records.values())
         for group in list(self.mp["groups"]):
             if group not in groups:
@@ -294,46 +393,21 @@ class Daemon(object):
                 rec["taddr_msg"] = False
 
     # ------------------------------------------------------------ timers
-    def schedule_timers(self):
-        timers = self.mp["timers"]
-        for name, rec in self.mp["phyints"].items():
-            wanted = None
-            if self.probe_enabled(name) and self.link_up(name):
-                if rec["state"] == "running" and self.probes_failing(name):
-                    wanted = "fail"
-                elif rec["state"] == "failed" and not self.probes_failing(name):
-                    wanted = "repair"
-            elif rec["state"] == "failed" and self.link_up(name):
-                wanted = "flap"
-            present = [t for t, v in timers.items() if v["nic"] == name]
-            for token in present:
-                if timers[token]["kind"] != wanted:
-                    del timers[token]
-            if wanted in ("fail", "repair") and not any(
-                    timers.get(t, {}).get("kind") == wanted for t in present):
-                interval = NUM_PROBE_FAILS + 2          # FDT / 7 per probe
-                delay = self.mp["fdt"] if wanted == "fail" else (
-                    -(-self.mp["fdt"] * NUM_PROBE_REPAIRS // interval))
-                self.add_timer(name, wanted, self.ctx.now + delay / 1000.0)
+    def wanted_timer(self, name, rec):
+        """A failed link-based interface whose link is up also waits out the
+        link-flapping minute ("flap", started by repaired())."""
+        wanted = DaemonBase.wanted_timer(self, name, rec)
+        if (wanted is None and rec["state"] == "failed" and self.link_up(name)
+                and not self.probe_enabled(name)):
+            return "flap"
+        return wanted
 
-    def add_timer(self, name, kind, due):
-        self.mp["seq"] += 1
-        token = "t%d" % self.mp["seq"]
-        self.mp["timers"][token] = {"nic": name, "kind": kind, "due": due}
-        self.ctx.timers_to_start.append((token, due))
-
-    def fire(self, token):
-        timer = self.mp["timers"].pop(token, None)
-        self.ctx.dirty = True
-        if timer is None or not self.mp["running"]:
-            return
+    def expired(self, timer):
         if timer["kind"] == "config":
             self.check_plumbing(True)
-            self.sync()
             return
         name, rec = timer["nic"], self.rec(timer["nic"])
         if rec is None or not self.link_up(name):
-            self.sync()
             return
         if timer["kind"] == "fail":
             if rec["state"] == "running" and self.probe_enabled(name) and self.probes_failing(name):
@@ -343,25 +417,17 @@ class Daemon(object):
                 self.check_for_repair(name, probes_ok=True)
         elif rec["state"] == "failed" and not self.probe_enabled(name):
             self.check_for_repair(name)
-        self.sync()
 
     # ------------------------------------------------------------ events
-    def link_changed(self, name, up):
-        """process_link_state_changes() for one phyint."""
-        rec = self.rec(name) if self.mp["running"] else None
-        if rec is None:
-            return
-        if not up:
-            self.log(MSG_LINK_DOWN, name)
-            if rec["state"] == "running" or (
-                    rec["state"] != "failed" and not self.group_failed(rec["group"])):
-                self.check_for_failure(name)
-        else:
-            self.log(MSG_LINK_UP, name)
-            self.check_for_repair(name)
-            rec["whenup"][rec["whendx"]] = int(self.ctx.now * 1000)
-            rec["whendx"] = (rec["whendx"] + 1) % LINK_UP_PERMIN
-        self.ctx.dirty = True
+    def link_went_down(self, name, rec):
+        if rec["state"] == "running" or (
+                rec["state"] != "failed" and not self.group_failed(rec["group"])):
+            self.check_for_failure(name)
+
+    def link_came_up(self, name, rec):
+        self.check_for_repair(name)
+        rec["whenup"][rec["whendx"]] = int(self.ctx.now * 1000)
+        rec["whendx"] = (rec["whendx"] + 1) % LINK_UP_PERMIN
 
     def failure_state(self, name):
         rec = self.rec(name)

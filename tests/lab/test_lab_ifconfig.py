@@ -47,13 +47,9 @@ def ok(host, tool, *args):
 
 
 @pytest.fixture
-def host(lab_host_factory):
-    lab = lab_host_factory("labhost")
-    with open(str(lab.path("etc/inet/hosts")), "a") as handle:
-        handle.write(HOSTS)
-    with open(str(lab.path("etc/inet/netmasks")), "a") as handle:
-        handle.write("192.168.10.0\t255.255.255.0\n")
-    return lab
+def host(lab_host_factory, etc_inet):
+    return etc_inet(lab_host_factory("labhost"), hosts=HOSTS,
+                    netmasks="192.168.10.0\t255.255.255.0\n")
 
 
 def configure(host):

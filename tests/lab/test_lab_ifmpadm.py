@@ -17,9 +17,9 @@ def ok(host, tool, *args):
 
 
 @pytest.fixture
-def host(lab_host):
-    with open(str(lab_host.path("etc/inet/hosts")), "a") as handle:
-        handle.write("192.168.10.10\tsol1\n192.168.10.11\tsol1-bge0\n192.168.10.12\tsol1-bge1\n")
+def host(lab_host, etc_inet):
+    etc_inet(lab_host,
+             hosts="192.168.10.10\tsol1\n192.168.10.11\tsol1-bge0\n192.168.10.12\tsol1-bge1\n")
     ok(lab_host, "ifconfig", "bge0", "plumb", "sol1-bge0", "netmask", "+", "broadcast", "+",
        "group", "ipmp0", "deprecated", "-failover", "up", "addif", "sol1", "up")
     ok(lab_host, "ifconfig", "bge1", "plumb", "sol1-bge1", "group", "ipmp0", "deprecated",

@@ -70,12 +70,8 @@ def set_mpathd(host, **values):
 
 
 @pytest.fixture
-def host(lab_host):
-    with open(str(lab_host.path("etc/inet/hosts")), "a") as handle:
-        handle.write(HOSTS)
-    with open(str(lab_host.path("etc/inet/netmasks")), "a") as handle:
-        handle.write("192.168.10.0\t255.255.255.0\n")
-    return lab_host
+def host(lab_host, etc_inet):
+    return etc_inet(lab_host, hosts=HOSTS, netmasks="192.168.10.0\t255.255.255.0\n")
 
 
 def link_group(host):

@@ -14,10 +14,9 @@ def ok(host, *args):
 
 
 @pytest.fixture
-def s11(lab_host_factory):
-    host = lab_host_factory("s11", os="solaris11")
-    with open(str(host.path("etc/inet/hosts")), "a") as handle:
-        handle.write("192.168.1.50\ts11\n192.168.1.11\ts11-net0\n")
+def s11(lab_host_factory, etc_inet):
+    host = etc_inet(lab_host_factory("s11", os="solaris11"),
+                    hosts="192.168.1.50\ts11\n192.168.1.11\ts11-net0\n")
     for args in (("create-ipmp", "ipmp0"), ("create-ip", "net0"), ("create-ip", "net1"),
                  ("add-ipmp", "-i", "net0,net1", "ipmp0"),
                  ("create-addr", "-a", "192.168.1.50/24", "ipmp0/v4"),

@@ -3,20 +3,17 @@
 grains.  The fakes log their argv: each test checks what ran, and that a
 refused call ran nothing."""
 
+import json
 import pathlib
 
 import pytest
 from salt.exceptions import CommandExecutionError, SaltInvocationError
 
-SOLARIS11 = {"kernel": "SunOS", "kernelrelease": "5.11", "os": "Oracle Solaris",
-             "os_family": "Solaris", "osrelease": "11.4", "osmajorrelease": 11,
-             "osfinger": "Oracle Solaris-11", "id": "sol11"}
-ILLUMOS = {"kernel": "SunOS", "kernelrelease": "5.11", "os": "OmniOS", "os_family": "Solaris",
-           "osrelease": "5.11", "osmajorrelease": 5, "osfinger": "OmniOS-5", "id": "omni"}
-SOLARIS10 = {"kernel": "SunOS", "kernelrelease": "5.10", "os": "Oracle Solaris",
-             "os_family": "Solaris", "osrelease": "10.1/13", "osmajorrelease": 10,
-             "osfinger": "Oracle Solaris-10", "id": "sol10"}
 FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "unit" / "fixtures"
+# Minimal grains of each release as these canned tests have always used them
+# (not lab.GRAINS: illumos here is osrelease 5.11, osmajorrelease 5).
+GRAINS = json.loads((FIXTURES / "grains.canned.json").read_text())
+SOLARIS11, ILLUMOS, SOLARIS10 = GRAINS["solaris11"], GRAINS["illumos"], GRAINS["solaris10"]
 
 SHOW_IF_S11 = ["ipadm", "show-if", "-p", "-o", "ifname,class,state,active,over,persistent"]
 SHOW_IF_ILLUMOS = ["ipadm", "show-if", "-p", "-o", "ifname,class,state,current,persistent"]

@@ -4,6 +4,7 @@ a standby; group ``frontend`` on IPMP interface ipmp1, link-based, with a
 failed and an offline member).  The fake commands log their argv, so each
 test also counts the commands a function runs."""
 
+import json
 import pathlib
 
 import pytest
@@ -11,14 +12,10 @@ from salt.exceptions import CommandExecutionError, SaltInvocationError
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "unit" / "fixtures"
 
-SOLARIS11 = {"kernel": "SunOS", "kernelrelease": "5.11", "os": "Oracle Solaris",
-             "os_family": "Solaris", "osrelease": "11.4", "osmajorrelease": 11,
-             "osfinger": "Oracle Solaris-11", "id": "sol11"}
-ILLUMOS = {"kernel": "SunOS", "kernelrelease": "5.11", "os": "OmniOS", "os_family": "Solaris",
-           "osrelease": "5.11", "osmajorrelease": 5, "osfinger": "OmniOS-5", "id": "omni"}
-SOLARIS10 = {"kernel": "SunOS", "kernelrelease": "5.10", "os": "Oracle Solaris",
-             "os_family": "Solaris", "osrelease": "10.1/13", "osmajorrelease": 10,
-             "osfinger": "Oracle Solaris-10", "id": "sol10"}
+# Minimal grains of each release as these canned tests have always used them
+# (not lab.GRAINS: illumos here is osrelease 5.11, osmajorrelease 5).
+GRAINS = json.loads((FIXTURES / "grains.canned.json").read_text())
+SOLARIS11, ILLUMOS, SOLARIS10 = GRAINS["solaris11"], GRAINS["illumos"], GRAINS["solaris10"]
 
 G = ["ipmpstat", "-g", "-P", "-o", "group,groupname,state,fdt,interfaces"]
 I = ["ipmpstat", "-i", "-P", "-o", "interface,active,group,flags,link,probe,state"]  # noqa: E741
@@ -27,31 +24,8 @@ T = ["ipmpstat", "-t", "-n", "-P", "-o", "interface,mode,testaddr,targets"]
 
 XPROBE_READ = ["svcprop", "-p", "config/transitive-probing", "svc:/network/ipmp:default"]
 
-EXPECTED = {
-    "ipmp0": {
-        "state": "ok",
-        "failure_detection": "probe",
-        "interface": "ipmp0",
-        "interfaces": {
-            "net0": {"state": "active", "test_address": "192.168.1.11",
-                     "test_address6": "fe80::8:20ff:fe00:1"},
-            "net1": {"state": "active", "test_address": "192.168.1.12"},
-            "net2": {"state": "standby", "test_address": "192.168.1.13"},
-        },
-        "addresses": ["192.168.1.50", "192.168.1.51", "2001:db8::50"],
-    },
-    "frontend": {
-        "state": "degraded",
-        "failure_detection": "link",
-        "interface": "ipmp1",
-        "interfaces": {
-            "net3": {"state": "active"},
-            "net4": {"state": "failed"},
-            "net5": {"state": "offline"},
-        },
-        "addresses": ["10.0.0.10"],
-    },
-}
+# ipmp.status of the canned output (shared with tests/unit/utils/test_model_s11.py).
+EXPECTED = json.loads((FIXTURES / "ipmp-status.s11-two-groups.json").read_text())
 
 
 def _rules(scenario="s11-two-groups", xprobe="false"):

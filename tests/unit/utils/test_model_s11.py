@@ -3,6 +3,7 @@ the same Member records, the same status contract plus ``interface``, the
 same refusals."""
 
 import json
+import pathlib
 
 import pytest
 
@@ -30,31 +31,9 @@ def parsed(load_util, fixture_text):
     return read
 
 
-EXPECTED = {
-    "ipmp0": {
-        "state": "ok",
-        "failure_detection": "probe",
-        "interface": "ipmp0",
-        "interfaces": {
-            "net0": {"state": "active", "test_address": "192.168.1.11",
-                     "test_address6": "fe80::8:20ff:fe00:1"},
-            "net1": {"state": "active", "test_address": "192.168.1.12"},
-            "net2": {"state": "standby", "test_address": "192.168.1.13"},
-        },
-        "addresses": ["192.168.1.50", "192.168.1.51", "2001:db8::50"],
-    },
-    "frontend": {
-        "state": "degraded",
-        "failure_detection": "link",
-        "interface": "ipmp1",
-        "interfaces": {
-            "net3": {"state": "active"},
-            "net4": {"state": "failed"},
-            "net5": {"state": "offline"},
-        },
-        "addresses": ["10.0.0.10"],
-    },
-}
+# ipmp.status of the canned output (shared with the functional test_ipmp_s11_canned.py).
+EXPECTED = json.loads((pathlib.Path(__file__).resolve().parents[1] / "fixtures"
+                       / "ipmp-status.s11-two-groups.json").read_text())
 
 
 def test_status_two_groups(model, parsed):
