@@ -13,7 +13,8 @@ TOOL_MODULES = {"dladm": "dladm", "ifconfig": "ifconfig", "if_mpadm": "ifmpadm",
 # SunOS 5.11 (Solaris 11.4, illumos) hosts: Clearview IPMP stand-ins.
 TOOL_MODULES_511 = {"dladm": "dladm11", "ifconfig": "ifconfig11", "if_mpadm": "ifmpadm11",
                     "pkill": "pkill", "ipadm": "ipadm", "ipmpstat": "ipmpstat",
-                    "svcprop": "svc", "svccfg": "svc"}
+                    "svcprop": "svc", "svccfg": "svc",
+                    "svcadm": "svc"}
 
 
 def _log_argv(host, tool, argv, started, rc):

@@ -20,7 +20,7 @@ TOOLS = ("dladm", "ifconfig", "if_mpadm", "pkill")
 # Commands per release; the 5.11 ones beyond TOOLS are Clearview only.
 RELEASE_TOOLS = {
     "solaris10": TOOLS,
-    "solaris11": TOOLS + ("ipadm", "ipmpstat", "svcprop", "svccfg"),
+    "solaris11": TOOLS + ("ipadm", "ipmpstat", "svcprop", "svccfg", "svcadm"),
     "illumos": TOOLS + ("ipadm", "ipmpstat"),
 }
 RELEASES = tuple(RELEASE_TOOLS)

@@ -187,3 +187,17 @@ def test_dladm_and_events_speak_the_same_contract(minion):
     seen = [(e["event"], e.get("interface")) for e in ret.data]
     assert ("link_down", "net1") in seen and ("failure", "net0") in seen, seen
     assert all(e["message"] in minion.host.messages() for e in ret.data)
+
+
+def test_transitive_probing_on_solaris_11_only(minion):
+    if minion.release == "solaris11":
+        assert minion.salt("ipmp.transitive_probing").data is False
+        ret = minion.salt("ipmp.transitive_probing", "enable=True")
+        assert ret.returncode == 0 and ret.data is True, ret
+        assert minion.salt("ipmp.transitive_probing").data is True
+        assert minion.salt("ipmp.transitive_probing", "enable=False").data is False
+    else:
+        mark = len(minion.host.commands())
+        ret = minion.salt("ipmp.transitive_probing")
+        assert ret.returncode != 0 and "Solaris 11 feature" in str(ret.data)
+        assert minion.host.commands(since=mark) == []
