@@ -16,7 +16,7 @@ exit as Solaris 10 does and log every run to ``var/lab/argv.log``.
 
 A host made with ``--os solaris11`` (Oracle Solaris 11.4) or ``--os illumos``
 (OmniOS) runs Clearview IPMP instead: its NICs are datalinks ``net0``..,
-``bin/`` also holds ``ipadm`` and ``ipmpstat`` (and ``svcprop``/``svccfg`` on
+``bin/`` also holds ``ipadm`` and ``ipmpstat`` (and ``svcprop``/``svccfg``/``svcadm`` on
 Solaris 11), and ``etc/ipadm/ipadm.conf`` is ipadm's persistent store
 (see docs/lab.md).
 """
