@@ -12,7 +12,14 @@ and ``docs/master-reactor.conf.example``). For each accepted event it
 - appends one JSON line to ``ipmp.alert_log``,
 - fires ``ipmp/alert/<minion>/<group>`` on the master event bus,
 - POSTs the same JSON to ``ipmp.alert_webhook`` when that is set (failures
-  are logged, never raised).
+  are logged, never raised), and hands it to Slack, PagerDuty, mail and a
+  Prometheus textfile when their keys are set (``ipmp_alert_sinks``),
+- asks the minion to send ``ipmp.status`` to the mine again when the mine
+  holds it (one asynchronous publish, not waited for).
+
+When the minion does not answer, the status comes from the mine if the
+minion's mine data is at most ``ipmp.alert_mine_max_age`` seconds old (the
+alert's ``error`` says so and how old it is).
 
 A failure and the failover in.mpathd logs right after it (or a link that
 flaps) become one alert: events of the same minion and group within
@@ -50,7 +57,14 @@ key                             default  meaning
 ``ipmp.alert_window_max``       60       seconds a fold window stays open at most
 ``ipmp.alert_status_timeout``   10       seconds to wait for the minion's status
 ``ipmp.alert_settle``           0.2      seconds a detection waits for its failover
+``ipmp.alert_mine_max_age``     600      seconds old the mine's status may be when
+                                         the minion does not answer (0: never)
+``ipmp.report_stale``           900      seconds after which a mine row is stale
 ==============================  =======  =========================================
+
+The sinks' own keys (``ipmp.alert_slack_webhook``, ``ipmp.alert_pagerduty_key``,
+``ipmp.alert_mail_to``, ``ipmp.alert_prometheus_file`` ...) are listed in
+``_utils/ipmp_alert_sinks.py`` and ``docs/install.md``.
 """
 
 import copy
@@ -61,6 +75,7 @@ import time
 
 import salt.client
 import salt.key
+import salt.utils.minions
 from salt.exceptions import CommandExecutionError
 from salt.exceptions import SaltInvocationError  # noqa: F401  (report() raises it, via ipmp_report)
 
@@ -121,11 +136,35 @@ def _accepted():
 
 def _status_fetcher(setting):
     """``fetch(minion, group)``: ``ipmp.status`` of ``group`` from exactly
-    that minion, ``(status, error)``; safe to run in another thread."""
+    that minion, ``(status, error)``, else from the mine when fresh enough;
+    safe to run in another thread."""
     fetch = _fn("ipmp_alert_status.fetch")
+    mine_read = _fn("ipmp_report.mine_read")
+    fresh = _fn("ipmp_report.fresh_status")
     opts = __opts__  # a plain dict in a runner, whatever thread reads it
     timeout = setting("ipmp.alert_status_timeout")
-    return lambda minion, group: fetch(opts, minion, group, timeout)
+    max_age = setting("ipmp.alert_mine_max_age")
+
+    def fetcher(minion, group):
+        status, error = fetch(opts, minion, group, timeout)
+        if status is not None or not max_age:
+            return status, error
+        mined, secs = fresh(mine_read(opts, [minion]), minion, group, max_age)
+        if mined is None:
+            return status, error
+        return mined, "{}; status from the mine, {}s old".format(error, secs)
+
+    return fetcher
+
+
+def _refresh_mine(minion):
+    """Ask ``minion`` to send its ``ipmp.status`` to the mine again, when the
+    mine holds it (fire and forget)."""
+    try:
+        if _fn("ipmp_report.mine_read")(__opts__, [minion]):
+            _fn("ipmp_alert_status.refresh_mine")(__opts__, minion)
+    except Exception as exc:  # pylint: disable=broad-except
+        log.warning("ipmp.alert: cannot refresh the mine of %s: %s", minion, exc)
 
 
 def _snapshot(status):
@@ -199,6 +238,7 @@ def alert(tag=None, data=None, minion=None, **kwargs):  # pylint: disable=unused
         id=win_id, count=count, window=setting("ipmp.alert_window"),
     )
     ret = {"result": True, "alert": record, "delivered": _sinks.deliver(record, __opts__, setting)}
+    _refresh_mine(sender)
 
     # When the window closes, summarise what came after the alert if it
     # changed the picture (a repair after a failure, another group state).
@@ -221,31 +261,13 @@ def alert(tag=None, data=None, minion=None, **kwargs):  # pylint: disable=unused
     return ret
 
 
-def report(tgt="*", tgt_type="glob", timeout=None, events=50):
-    """
-    One line per IPMP group of every minion that answers: minion, group,
-    state, active, standby (standby and inactive NICs), failed, offline and
-    the last in.mpathd event about the group. Minions without the ``ipmp``
-    module (not Solaris) are left out.
+def _targeted(tgt, tgt_type):
+    """Minion ids ``tgt`` matches, as the master knows them (keys, cached grains)."""
+    found = salt.utils.minions.CkMinions(__opts__).check_minions(tgt, tgt_type)
+    return sorted(found.get("minions", []) if isinstance(found, dict) else found)
 
-    Returns a list of dicts (``--out json``); on the command line without
-    ``--out`` it prints an aligned table.
 
-    tgt / tgt_type
-        Which minions to ask (default all).
-    timeout
-        Seconds to wait for answers (default: the master's ``timeout``).
-    events
-        How many recent log events each minion looks through for the last one.
-
-    CLI Example:
-
-    .. code-block:: bash
-
-        salt-run ipmp.report
-        salt-run ipmp.report tgt='web*' --out json
-    """
-    events = _report.events_wanted(tgt_type, events)
+def _report_live(tgt, tgt_type, timeout, events):
     client = salt.client.get_local_client(mopts=copy.copy(__opts__))
     try:
         ret = client.cmd(
@@ -259,7 +281,59 @@ def report(tgt="*", tgt_type="glob", timeout=None, events=50):
         destroy = getattr(client, "destroy", None)
         if destroy is not None:
             destroy()
-    rows = _report.rows(ret, _fn("ipmp_model.members_in"))
+    return _report.rows(ret, _fn("ipmp_model.members_in"))
+
+
+def report(tgt="*", tgt_type="glob", timeout=None, events=50, source=None, stale=None):
+    """
+    One line per IPMP group of every minion: minion, group, state, active,
+    standby (standby and inactive NICs), failed, offline and the last
+    in.mpathd event about the group. Minions without the ``ipmp`` module
+    (not Solaris) are left out.
+
+    Returns a list of dicts (``--out json``); on the command line without
+    ``--out`` it prints an aligned table.
+
+    tgt / tgt_type
+        Which minions (default all).
+    source
+        ``mine``: read the master's mine cache (``ipmp.status`` the minions
+        publish, ``salt/ipmp/mine.sls``) and ask no minion; each row gets
+        ``age`` (seconds since the master stored it) and ``stale``, and has
+        no last event. ``live``: ask the minions now. Default: ``mine`` when
+        the mine holds data of a targeted minion, else ``live``.
+    stale
+        Seconds after which a mine row is stale (default: the master's
+        ``ipmp.report_stale``, 900).
+    timeout
+        Seconds to wait for answers (live; default: the master's ``timeout``).
+    events
+        How many recent log events each minion looks through for the last
+        one (live).
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt-run ipmp.report
+        salt-run ipmp.report source=live tgt='web*' --out json
+        salt-run ipmp.report source=mine stale=600
+    """
+    events = _report.events_wanted(tgt_type, events)
+    source = _report.source_wanted(source)
+    stale = _report.stale_wanted(stale if stale is not None else _settings()("ipmp.report_stale"))
+    found = {}
+    if source != "live":
+        try:
+            found = _report.mine_read(__opts__, _targeted(tgt, tgt_type))
+        except Exception as exc:  # pylint: disable=broad-except
+            if source == "mine":
+                raise CommandExecutionError("cannot read the mine: {}".format(exc))
+            log.warning("ipmp.report: cannot read the mine, asking the minions: %s", exc)
+    if source == "mine" or (source is None and found):
+        rows = _report.mine_rows(found, _fn("ipmp_model.members_in"), stale)
+    else:
+        rows = _report_live(tgt, tgt_type, timeout, events)
     if __opts__.get("__cli") == "salt-run" and not __opts__.get("output"):
         return {"outputter": "txt", "data": _report.table(rows)}
     return rows

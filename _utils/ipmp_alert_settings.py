@@ -21,6 +21,9 @@ DEFAULTS = {
     "ipmp.alert_status_timeout": 10.0,
     "ipmp.alert_webhook_timeout": 5.0,
     "ipmp.alert_settle": 0.2,
+    "ipmp.alert_mine_max_age": 600.0,
+    "ipmp.alert_sink_timeout": 5.0,
+    "ipmp.report_stale": 900.0,
 }
 
 

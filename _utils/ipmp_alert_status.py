@@ -79,3 +79,14 @@ def fetch(opts, minion, group, timeout):
     if answer.get("retcode", 0) != 0 or not isinstance(value, dict):
         return None, "ipmp.status failed: {}".format(str(value)[:500])
     return value, None
+
+
+def refresh_mine(opts, minion):
+    """Ask exactly this minion to send ``ipmp.status`` to the mine again
+    (``mine.send``), without waiting for it; False when the publish failed."""
+    try:
+        _local_client(opts).cmd_async([minion], "mine.send", arg=["ipmp.status"], tgt_type="list")
+    except Exception:  # pylint: disable=broad-except
+        _drop_local_client()
+        return False
+    return True

@@ -181,3 +181,52 @@ def check_pillar_events(data):
         if events["method"] == "beacon" and given.get("interval") is None:
             del events["interval"]  # Salt's beacon interval: every minion loop
     return events, problems
+
+
+#: Pillar ``ipmp:mine``: its keys and their defaults. ``interval`` is the
+#: seconds between two ``mine.send ipmp.status`` of the schedule job
+#: ``salt/ipmp/mine.sls`` sets up; 0 is off (no job, nothing published).
+MINE_KEYS = ("interval",)
+MINE_DEFAULTS = {"interval": 0}
+#: The shortest mine interval the pillar accepts (seconds, when not 0).
+MINE_MIN_INTERVAL = 10
+
+
+def check_pillar_mine(data):
+    """
+    Check and normalise pillar ``ipmp:mine``: returns ``(mine, problems)``,
+    problems as ``[(["ipmp", "mine", key], message)]``, ``mine`` with every
+    key of :data:`MINE_KEYS`, defaults filled in (``{}`` gives
+    ``{"interval": 0}``).
+    """
+    path = ["ipmp", "mine"]
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return dict(MINE_DEFAULTS), [(path, "mine must be a mapping, not {}".format(kind(data)))]
+    problems = [
+        (
+            path + [key],
+            "unknown key (allowed: {}){}".format(", ".join(MINE_KEYS), suggest(key, MINE_KEYS)),
+        )
+        for key in data
+        if key not in MINE_KEYS
+    ]
+    mine = dict(MINE_DEFAULTS)
+    interval = data.get("interval")
+    if interval is not None:
+        if (
+            not _is_seconds(interval)
+            or interval < 0
+            or 0 < interval < MINE_MIN_INTERVAL
+            or interval != int(interval)
+        ):
+            problems.append((
+                path + ["interval"],
+                "must be a whole number of seconds, 0 (off) or at least {}, not {}".format(
+                    MINE_MIN_INTERVAL, kind(interval)
+                ),
+            ))
+        else:
+            mine["interval"] = int(interval)
+    return mine, problems

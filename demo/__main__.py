@@ -159,7 +159,7 @@ def run(keep=False):
             changed = _highstate(fleet)
             if changed:
                 raise RuntimeError("second highstate changed {} states".format(changed))
-        with Step("salt-run ipmp.report: every group of the fleet"):
+        with Step("salt-run ipmp.report: every group of the fleet, from the mine (no minion asked)"):
             rc, out = fleet.salt_run("ipmp.report")
             say(out.rstrip())
 
@@ -180,8 +180,8 @@ def run(keep=False):
         _drill(fleet, minion, "cable plugged back in: bge0 of {}".format(minion),
                lambda: fleet.lab("link", fleet.host(minion), "bge0", "up"),
                {"link_up", "repair", "failback"})
-        with Step("salt-run ipmp.report after the drills"):
-            rc, out = fleet.salt_run("ipmp.report")
+        with Step("salt-run ipmp.report source=live after the drills (asks every minion, with its last event)"):
+            rc, out = fleet.salt_run("ipmp.report", "source=live")
             say(out.rstrip())
     finally:
         with Step("shutting everything down"):
@@ -190,6 +190,12 @@ def run(keep=False):
 
 
 def main(argv=None):
+    # Piped (make demo | tee), stdout is block-buffered: a line still in the
+    # buffer when a child process is forked is written by the child as well.
+    # Line buffering empties it at every newline, before anything is spawned.
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(line_buffering=True)
     parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__.strip().splitlines()[0])
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary directory (configs, logs, lab hosts)")

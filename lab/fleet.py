@@ -41,7 +41,7 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 # The bin/ of the Python running this: salt-master, salt-minion, salt, salt-run.
 BIN = pathlib.Path(sys.executable).parent
 # The checkout directories whose files Salt syncs to minions and the master.
-SYNCED_DIRS = ("_modules", "_states", "_utils", "_beacons", "_runners", "_engines")
+SYNCED_DIRS = ("_modules", "_states", "_utils", "_beacons", "_runners", "_engines", "_grains")
 DEFAULT_NICS = ("bge0", "bge1", "bge2")
 FILE_IGNORE_REGEX = [r"(^|/)__pycache__(/|$)"]
 # Beacon and engine events of the ipmp pipeline -> the alert runner.
@@ -467,7 +467,9 @@ class Fleet:
 
     # -- tear-down -----------------------------------------------------------
     def stop(self):
-        _end(list(self.procs.values()), grace=15)
+        # The fleet is thrown away: Salt's daemons get a few seconds to exit
+        # on SIGTERM (their process managers wait on every child), then KILL.
+        _end(list(self.procs.values()), grace=3)
         self.procs.clear()
         # The lab's in.mpathd timers are detached processes of their own.
         for pid in processes_mentioning(str(self.root)):
@@ -530,12 +532,19 @@ def processes_mentioning(text):
 
 
 def _members(groups):
-    """PIDs of live processes in any of the process groups ``groups``."""
+    """PIDs of live processes in any of the process groups ``groups``.
+
+    A zombie (ended, not yet reaped by its new parent) is not live: waiting
+    for it to leave would cost the whole deadline for nothing."""
     found = []
     for pid in _pids():
         try:
-            if os.getpgid(pid) in groups:
-                found.append(pid)
-        except OSError:
+            if os.getpgid(pid) not in groups:
+                continue
+            with open("/proc/{}/stat".format(pid)) as fh:
+                state = fh.read().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
             continue
+        if state not in ("Z", "X"):
+            found.append(pid)
     return found

@@ -110,3 +110,11 @@ ipmp:
     # does not log (the OFFLINE flag if_mpadm -d sets, for one: only the
     # failover that follows it is logged); 0 turns them off
     status_interval: 10
+
+  # ipmp.status in the Salt mine, for an instant fleet report
+  # (salt-run ipmp.report reads it on the master; docs/fleet.md), applied
+  # by salt/ipmp/mine.sls: seconds between two mine.send ipmp.status of a
+  # schedule job, 0 (the default) for none. Whatever the interval, the
+  # grains and (when on) the mine are refreshed after every group change.
+  mine:
+    interval: 300

@@ -30,7 +30,8 @@ def deliver(sinks, settings, opts):
 
 
 def test_table_names_each_sink_once(sinks):
-    assert [s.name for s in sinks.SINKS] == ["alert_log", "event", "webhook"]
+    assert [s.name for s in sinks.SINKS] == [
+        "alert_log", "event", "webhook", "prometheus", "slack", "pagerduty", "mail"]
     for sink in sinks.SINKS:
         assert callable(sink.send)
         assert sink.setting is None or sink.setting.startswith("ipmp.alert_")
