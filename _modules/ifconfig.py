@@ -286,9 +286,41 @@ def configure(interface, tokens, family="inet"):
     return True
 
 
+def missing_links(names):
+    """
+    The physical interfaces of ``names`` this host does not have: neither
+    plumbed (``ifconfig -a``, cached for the run) nor a datalink in ``dladm
+    show-link``, which is read only when a name is not plumbed.  An empty
+    list when dladm gives no answer (ifconfig plumb then says it itself).
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt '*' ifconfig.missing_links '["bge0", "bge9"]'
+    """
+    if isinstance(names, str):
+        names = [names]
+    for name in names:
+        _check_interface(name, logical=False)
+    try:
+        plumbed = set(n.split(":", 1)[0] for n in _all())
+    except CommandExecutionError:
+        plumbed = set()
+    rest = [n for n in names if n not in plumbed]
+    if not rest:
+        return []
+    try:
+        links = __salt__["dladm.show_link"]()
+    except (KeyError, CommandExecutionError):
+        return []
+    return [n for n in rest if n not in links]
+
+
 def _hostname_file(interface, family):
     name = "hostname.{}" if family == "inet" else "hostname6.{}"
-    return _valid("root_path")(_root(), "/etc/" + name.format(interface))
+    path = _valid("root_path")(_root(), "/etc/" + name.format(interface))
+    return __utils__["ipmp_files.confine"](_root(), path)
 
 
 def apply_hostname_file(interface, family="inet", plumb=True, test=False):  # pylint: disable=redefined-outer-name

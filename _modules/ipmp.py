@@ -198,8 +198,9 @@ def offline(interface, refresh=False):
     """
     Take a NIC out of service (``if_mpadm -d``): in.mpathd moves its data
     addresses to another NIC of the group. Refused, with nothing run, when
-    the NIC is not in a group, is already offline, or is the last working
-    (not failed, not offline) NIC of its group.
+    the NIC is not in a group, is already offline, or, in an address family
+    it is plumbed for, no other NIC of its group plumbed for that family is
+    working (not failed, not offline): the rule is per family.
 
     CLI Example:
 

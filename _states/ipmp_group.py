@@ -74,8 +74,11 @@ class _Resolver(object):
 
     def _file(self):
         if self._text is None:
-            path = __utils__["ipmp_validate.root_path"](
-                self.root, __utils__["ipmp_files.relpath"]("hosts")
+            path = __utils__["ipmp_files.confine"](
+                self.root,
+                __utils__["ipmp_validate.root_path"](
+                    self.root, __utils__["ipmp_files.relpath"]("hosts")
+                ),
             )
             self._text = __utils__["ipmp_files.read"](path) or ""
         return self._text
@@ -129,10 +132,11 @@ def _flags(entry):
     return set(entry.get("flags") or [])
 
 
-def _scope_addresses(show, group, ifname, family):
-    """Data addresses of ``family`` on the group's interfaces and on
-    ``ifname``, physical and logical."""
-    return set(_model("data_addresses")(show, group, family, also=ifname))
+def _scope_addresses(show, group, ifname, family, skip=None):
+    """Data addresses of ``family`` where they can be carried: on the group's
+    working interfaces and on ``ifname``, physical and logical (the model
+    decides; ``skip`` names a stanza about to be overwritten)."""
+    return set(_model("carried_addresses")(show, group, family, also=ifname, skip=skip))
 
 
 # --------------------------------------------------------------------------
@@ -171,7 +175,8 @@ def _desired(iface, family, probe, resolve):
 
 
 class _Plan(object):
-    """The ifconfig words for one interface and family, and what they change."""
+    """The ifconfig words for one interface and family, what they change, and
+    the same steps as data (``ops``) for :func:`_simulate`."""
 
     def __init__(self, ifname, family):
         self.ifname = ifname
@@ -181,6 +186,11 @@ class _Plan(object):
         self.new = {}
         self.sets_standby = False
         self.leaves_group = None
+        self.refusal = None
+        #: {(family, address): interface declared for it}, for _simulate
+        self.homes = {}
+        self.ops = {"plumb": False, "group": None, "address": None, "test": None,
+                    "standby": None, "up": False, "addif": []}
 
     def change(self, key, old, new):
         self.old[key] = old
@@ -208,10 +218,29 @@ def _standby(plan, flags, want):
         plan.tokens.append("standby" if want["standby"] else "-standby")
         plan.change("standby", standby, want["standby"])
         plan.sets_standby = want["standby"]
+        plan.ops["standby"] = want["standby"]
+
+
+def _addif(plan, address, netmask, address_ip):
+    """``addif`` of a data address (``address_ip`` resolved) on a new
+    logical interface."""
+    if plan.family == "inet":
+        plan.tokens += ["addif", address, "netmask", netmask, "broadcast", "+", "failover", "up"]
+    else:
+        plan.tokens += ["addif", address if "/" in address else address + "/64", "up"]
+    plan.ops["addif"].append(address_ip)
 
 
 def _plan(show, group, ifname, family, want):
-    """Compare ``show`` with ``want`` for one interface and family."""
+    """Compare ``show`` with ``want`` for one interface and family.
+
+    A data address counts as present only where an interface can carry it
+    (:func:`_scope_addresses`); a step that overwrites the address of the
+    physical interface (a test address, another data address) first keeps a
+    data address that is there on a logical interface of its own (``addif``
+    in the same command), so no address the host had is lost.  An interface
+    that is not working (failed, offline, link down) is given no address:
+    it could not carry one."""
     plan = _Plan(ifname, family)
     entry = (show.get(ifname) or {}).get(family)
     if not entry:
@@ -229,10 +258,28 @@ def _plan(show, group, ifname, family, want):
             plan.tokens.append("up")
         plan.old = {"plumbed": False}
         plan.new = {"plumbed": True, "group": group, "standby": want["standby"], "up": True}
+        logical = want["probe"] or family == "inet6"
+        plan.ops.update(plumb=True, group=group, up=True)
+        # STANDBY is a flag of the physical interface: a family plumbed next
+        # to one that is standby is standby too, unless told otherwise
+        other = (show.get(ifname) or {}).get("inet6" if family == "inet" else "inet") or {}
+        was_standby = "STANDBY" in _flags(other)
+        if want["standby"] != was_standby:
+            plan.ops["standby"] = want["standby"]
+            plan.sets_standby = want["standby"]
+            if not want["standby"]:
+                plan.tokens.insert(1, "-standby")
         if want["test"] or (family == "inet6" and want["probe"]):
             plan.new["test_address"] = want["test"] or "link-local"
+            plan.ops["test"] = True
+            if want["test_ip"]:
+                plan.ops["address"] = want["test_ip"]
         if want["address"]:
             plan.new["address"] = want["address"]
+            if logical:
+                plan.ops["addif"].append(want["address_ip"])
+            else:
+                plan.ops["address"] = want["address_ip"]
         return plan
     flags = _flags(entry)
     current_group = entry.get("groupname") or None
@@ -240,15 +287,32 @@ def _plan(show, group, ifname, family, want):
         plan.tokens += ["group", group]
         plan.change("group", current_group, group)
         plan.leaves_group = current_group
+        plan.ops["group"] = group
+        plan.refusal = _model("move_refusal")(show, ifname, family, current_group, group)
     here = _ip(entry.get("address"))
-    present = _scope_addresses(show, group, ifname, family)
-    if _replaced(entry):
-        # in.mpathd failed this interface's data address over and left the
-        # 0.0.0.0 placeholder: only the group and standby are ours to fix.
+    if _replaced(entry) or not _model("working")(flags):
+        # in.mpathd failed this interface's data addresses over (and may have
+        # left the 0.0.0.0 placeholder), or it cannot carry any now: only the
+        # group and standby are ours to fix.
         _standby(plan, flags, want)
         return plan
+    here_data = here if _model("is_data_address")(here, flags) else None
+    overwrite = None
     if family == "inet" and want["probe"]:
         if here != want["test_ip"]:
+            overwrite = want["test_ip"]
+    elif family == "inet6" and want["probe"]:
+        if want["test_ip"] and here != want["test_ip"]:
+            overwrite = want["test_ip"]
+    elif family == "inet" and want["address_ip"]:
+        if want["address_ip"] not in _scope_addresses(show, group, ifname, family):
+            overwrite = want["address_ip"]
+    # where data addresses are once the physical interface's address changed
+    present = _scope_addresses(
+        show, group, ifname, family, skip=ifname if overwrite else None
+    )
+    if family == "inet" and want["probe"]:
+        if overwrite:
             plan.tokens += [want["test"], "netmask", want["netmask"], "broadcast", "+"]
             plan.change("test_address", here, want["test"])
         if "DEPRECATED" not in flags:
@@ -257,114 +321,235 @@ def _plan(show, group, ifname, family, want):
         if "NOFAILOVER" not in flags:
             plan.tokens.append("-failover")
             plan.change("failover", True, False)
+        plan.ops["test"] = True
     elif family == "inet6" and want["probe"]:
-        if want["test_ip"] and here != want["test_ip"]:
+        if overwrite:
             plan.tokens.append(want["test"])
             plan.change("test_address", here, want["test"])
         if "NOFAILOVER" not in flags:
             plan.tokens.append("-failover")
             plan.change("failover", True, False)
+            plan.ops["test"] = True
     else:
-        if family == "inet" and want["address_ip"] and want["address_ip"] not in present:
+        if overwrite:
             plan.tokens += [want["address"], "netmask", want["netmask"], "broadcast", "+"]
             plan.change("address", here, want["address"])
+            present.add(want["address_ip"])
         if "DEPRECATED" in flags and family == "inet":
             plan.tokens.append("-deprecated")
             plan.change("deprecated", True, False)
+            plan.ops["test"] = False
         if "NOFAILOVER" in flags:
             plan.tokens.append("failover")
             plan.change("failover", False, True)
+            plan.ops["test"] = False
+    if overwrite:
+        plan.ops["address"] = overwrite
     _standby(plan, flags, want)
     if "UP" not in flags:
         plan.tokens.append("up")
         plan.change("up", False, True)
+        plan.ops["up"] = True
     logical_data = want["probe"] or family == "inet6"
     if logical_data and want["address_ip"] and want["address_ip"] not in present:
-        if family == "inet":
-            plan.tokens += [
-                "addif",
-                want["address"],
-                "netmask",
-                want["netmask"],
-                "broadcast",
-                "+",
-                "failover",
-                "up",
-            ]
-        else:
-            plan.tokens += [
-                "addif",
-                want["address"] if "/" in want["address"] else want["address"] + "/64",
-                "up",
-            ]
+        _addif(plan, want["address"], want["netmask"], want["address_ip"])
         plan.change("address", None, want["address"])
+        present.add(want["address_ip"])
+    if overwrite and here_data and here_data not in present:
+        # the data address the physical interface had would be overwritten:
+        # keep it, on a logical interface of its own
+        _addif(plan, here_data, "+", here_data)
+        plan.change("kept_address", here_data, here_data)
     return plan
 
 
 def _guard(show, group, plan):
     """Why ``plan`` must not run (it would take away a group's last working
-    interface), or None: the model decides."""
-    return _model("takeaway_refusal")(
-        _model("observe_ifconfig")(show),
+    interface, or strand the addresses of a failed one), or None: the model
+    decides."""
+    if plan.refusal:
+        return plan.refusal
+    if plan.leaves_group:
+        away = _failed_over(show, plan.ifname, plan.family, plan.leaves_group, plan.homes)
+        if away:
+            return (
+                "Refusing to move {} from group {} to {}: in.mpathd has failed over {} "
+                "between it and another interface of {}, and leaving the group would move "
+                "addresses where they cannot be predicted to stay on a working interface. "
+                "Nothing further was changed; let in.mpathd fail back (repair or "
+                "ipmp.online the interface) and run the state again.".format(
+                    plan.ifname, plan.leaves_group, group, ", ".join(away), plan.leaves_group
+                )
+            )
+    observed = _model("observe_ifconfig")(show)
+    refusal = _model("takeaway_refusal")(
+        observed,
         plan.ifname,
         plan.family,
         leaves=plan.leaves_group,
         standby=group if plan.sets_standby else None,
         joins=group,
     )
+    if refusal:
+        return refusal
+    if plan.sets_standby:
+        # STANDBY is set for the physical interface, so for every family
+        for family in FAMILIES:
+            if family == plan.family or family not in (show.get(plan.ifname) or {}):
+                continue
+            refusal = _model("takeaway_refusal")(observed, plan.ifname, family, standby=group)
+            if refusal:
+                return refusal
+    if not plan.leaves_group:
+        return None
+    # in.mpathd tracks one group per physical interface: moving one family
+    # moves it out of the group for the other as well, so the other family
+    # is asked too (before anything runs, not after half the move)
+    for family in FAMILIES:
+        inst = (show.get(plan.ifname) or {}).get(family) or {}
+        if family == plan.family or inst.get("groupname") != plan.leaves_group:
+            continue
+        refusal = _model("takeaway_refusal")(
+            observed, plan.ifname, family, leaves=plan.leaves_group, joins=group
+        )
+        if refusal:
+            return refusal
+    return None
 
 
-def _simulate(show, group, plan, want):
-    """``show`` as it will be after ``plan`` ran (for test=True)."""
+def _simulate(show, group, plan, want):  # pylint: disable=unused-argument
+    """``show`` as it will be after ``plan`` ran (for test=True): the plan's
+    own steps (``plan.ops``), nothing else."""
     show = copy.deepcopy(show)
+    ops = plan.ops
     entry = show.setdefault(plan.ifname, {}).get(plan.family)
-    if entry is None:
+    if entry is None or ops["plumb"]:
+        other = show[plan.ifname].get("inet6" if plan.family == "inet" else "inet") or {}
+        # the flags of the physical interface (phyint) carry over
+        phyint = [
+            f for f in (other.get("flags") or ["RUNNING"])
+            if f in ("RUNNING", "STANDBY", "INACTIVE", "FAILED", "OFFLINE")
+        ]
         entry = {
-            "flags": [
-                "UP",
-                "BROADCAST",
-                "RUNNING",
-                "MULTICAST",
-                "IPv4" if plan.family == "inet" else "IPv6",
-            ]
+            "flags": ["BROADCAST", "MULTICAST", "IPv4" if plan.family == "inet" else "IPv6"] + phyint
         }
         show[plan.ifname][plan.family] = entry
-    flags = [
-        f
-        for f in entry.get("flags", [])
-        if f not in ("STANDBY", "INACTIVE", "NOFAILOVER", "DEPRECATED")
-    ]
-    if "UP" not in flags:
-        flags.insert(0, "UP")
-    if want["probe"] and (plan.family == "inet6" or want["test"]):
-        flags.append("NOFAILOVER")
-        if plan.family == "inet":
+    flags = list(entry.get("flags") or [])
+    if ops["test"] is True:
+        flags += [f for f in ("NOFAILOVER",) if f not in flags]
+        if plan.family == "inet" and "DEPRECATED" not in flags:
             flags.append("DEPRECATED")
-    if want["standby"]:
-        flags += ["STANDBY", "INACTIVE"]
+    elif ops["test"] is False:
+        flags = [f for f in flags if f not in ("NOFAILOVER", "DEPRECATED")]
+    if ops["up"] and "UP" not in flags:
+        flags.insert(0, "UP")
     entry["flags"] = flags
-    entry["groupname"] = group
-    logical_data = want["probe"] or plan.family == "inet6"
-    if want["test_ip"]:
-        entry["address"] = want["test_ip"]
-    elif not logical_data and want["address_ip"]:
-        entry["address"] = want["address_ip"]
-    if (
-        logical_data
-        and want["address_ip"]
-        and want["address_ip"] not in _scope_addresses(show, group, plan.ifname, plan.family)
-    ):
-        unit = 1
-        while (
-            "{}:{}".format(plan.ifname, unit) in show
-            and plan.family in show["{}:{}".format(plan.ifname, unit)]
-        ):
-            unit += 1
-        show.setdefault("{}:{}".format(plan.ifname, unit), {})[plan.family] = {
-            "flags": ["UP", "RUNNING"],
-            "address": want["address_ip"],
+    if ops["standby"] is not None:
+        # STANDBY and INACTIVE are flags of the physical interface (the
+        # phyint): one family's ``standby`` sets them for both
+        for inst in show[plan.ifname].values():
+            if not isinstance(inst, dict) or "flags" not in inst:
+                continue
+            rest = [f for f in inst["flags"] if f not in ("STANDBY", "INACTIVE")]
+            if ops["standby"]:
+                rest.append("STANDBY")
+                if "FAILED" not in rest:
+                    rest.append("INACTIVE")
+            inst["flags"] = rest
+    if ops["group"] is not None:
+        entry["groupname"] = ops["group"]
+        if plan.leaves_group:
+            _go_home(show, plan.ifname, plan.family, plan.leaves_group, plan.homes)
+    if ops["address"] is not None:
+        entry["address"] = ops["address"]
+    for addr in ops["addif"]:
+        show.setdefault(_new_unit(show, plan.ifname, plan.family), {})[plan.family] = {
+            "flags": ["UP", "RUNNING", "IPv4" if plan.family == "inet" else "IPv6"],
+            "address": addr,
         }
     return show
+
+
+def _new_unit(show, ifname, family):
+    unit = 1
+    while "{}:{}".format(ifname, unit) in show and family in show["{}:{}".format(ifname, unit)]:
+        unit += 1
+    return "{}:{}".format(ifname, unit)
+
+
+def _failed_over(show, ifname, family, old, homes):
+    """Declared data addresses of group ``old`` that sit away from the
+    interface they are declared for, onto or off ``ifname`` (in.mpathd failed
+    them over): ``address (declared for X, on Y)`` texts."""
+    away = []
+    for name in sorted(show):
+        phys = name.split(":", 1)[0]
+        inst = (show[name] or {}).get(family)
+        if not isinstance(inst, dict):
+            continue
+        if ((show.get(phys) or {}).get(family) or {}).get("groupname") != old:
+            continue
+        addr = _ip(inst.get("address"))
+        home = homes.get((family, addr))
+        if home is None or home == phys:
+            continue
+        if phys == ifname or home == ifname:
+            away.append("{} (declared for {}, on {})".format(addr, home, phys))
+    return away
+
+
+def _go_home(show, ifname, family, old, homes):
+    """What the kernel does when ``ifname`` leaves group ``old`` (for
+    test=True): data addresses failed over onto it go back to their own
+    interface, and its own addresses failed over to the other members come
+    back to it.  An address's own interface is the one the state declares it
+    for (``homes``), the only origin ``ifconfig -a`` lets us know."""
+    moves = []
+    for name in sorted(show):
+        phys = name.split(":", 1)[0]
+        inst = (show[name] or {}).get(family)
+        if ":" not in name or not isinstance(inst, dict):
+            continue
+        home = homes.get((family, _ip(inst.get("address"))))
+        if phys == ifname and home and home != ifname and family in (show.get(home) or {}):
+            moves.append((name, home))
+        elif (
+            phys != ifname
+            and home == ifname
+            and ((show.get(phys) or {}).get(family) or {}).get("groupname") == old
+        ):
+            moves.append((name, ifname))
+    for name, home in moves:
+        inst = show[name].pop(family)
+        if not show[name]:
+            del show[name]
+        base = show[home][family]
+        if _replaced(base):
+            base["address"] = inst["address"]
+            base["flags"] = ["UP"] + [f for f in base.get("flags", []) if f not in ("NOFAILOVER", "UP")]
+        else:
+            show.setdefault(_new_unit(show, home, family), {})[family] = inst
+
+
+def _unreachable(show, group, wanted, test=False):
+    """Declared data addresses no working interface of the group carries,
+    as ``interface (family) address`` texts.  Under test (a simulated
+    ``show``), an address planned on a member that is not working counts
+    when another member works in that family: in.mpathd fails it over as
+    soon as it is configured, as the real run then finds."""
+    out = []
+    for ifname, family, want in wanted:
+        addr = want["address_ip"]
+        if not addr or addr in _model("carried_addresses")(show, group, family):
+            continue
+        if test and addr in _model("data_addresses")(show, group, family) and any(
+            _model("working")((entry.get(family) or {}).get("flags"))
+            for name, entry in show.items()
+            if ":" not in name and (entry.get(family) or {}).get("groupname") == group
+        ):
+            continue
+        out.append("{} ({}) {}".format(ifname, family, want["address"]))
+    return out
 
 
 def _missing_nics(names):
@@ -420,8 +605,8 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
             path=["interfaces"],
             memo=__context__.get("ipmp_pillar.checked"),
         )
-        if hosts is not None and not isinstance(hosts, dict):
-            raise SaltInvocationError("hosts must be a mapping of host name to address(es)")
+        if hosts is not None:
+            hosts = __utils__["ipmp_pillar.validate_hosts"](hosts, _utils())
         if not group["live"]:
             ret["comment"] = (
                 "Live changes are off for group {} (live: False); only files are managed".format(
@@ -442,8 +627,18 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
             for family in FAMILIES:
                 if family == "inet6" and not iface["ipv6"]:
                     continue
-                wanted.append((ifname, family, _desired(iface, family, probe, resolve)))
-    except SaltInvocationError as exc:
+                want = _desired(iface, family, probe, resolve)
+                for key, value in (("address", want["address_ip"]), ("test_address", want["test_ip"])):
+                    if value is not None:
+                        path = "interfaces:{}:{}{}".format(
+                            ifname, key, "6" if family == "inet6" else ""
+                        )
+                        try:
+                            __utils__["ipmp_validate.usable_address"](value, "address")
+                        except SaltInvocationError as exc:
+                            raise SaltInvocationError("{}: {}".format(path, exc))
+                wanted.append((ifname, family, want))
+    except (SaltInvocationError, ValueError, IOError, OSError) as exc:
         return __utils__["ipmp_stateret.error"](
             ret, exc, "Invalid arguments for group {}".format(name)
         )
@@ -461,12 +656,25 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
 
     def takes_away(item):
         plan = first[(item[0], item[1])]
+        if plan.ops["plumb"]:
+            return False  # a new interface or family is an addition
         return bool(plan.sets_standby or plan.leaves_group)
 
     # Additions first, steps that take an interface away from a group last;
     # IPv4 before IPv6, then by name.
     wanted.sort(key=lambda item: (takes_away(item), item[1], item[0]))
-    ok, problem = _converge(name, wanted, show, test, ret["changes"])
+    ok, problem, show = _converge(name, wanted, show, test, ret["changes"])
+    if ok:
+        lost = _unreachable(show, name, wanted, test)
+        if lost:
+            ok = False
+            problem = (
+                "Declared data addresses {} on no working interface of group {}: {}. "
+                "Repair the group's interfaces (links, probe targets, offline) and run "
+                "the state again.".format(
+                    "would be" if test else "are", name, ", ".join(lost)
+                )
+            )
     done = ", ".join(sorted(ret["changes"]))
     comments = []
     if done:
@@ -492,19 +700,26 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
 def _converge(name, wanted, show, test, changes):
     """Apply (or, under test, simulate) the plans one interface and family at
     a time, each planned from a fresh read.  Fills ``changes``; returns
-    (ok, problem text)."""
+    (ok, problem text, the interfaces as they are (or, under test, would
+    be) after it)."""
+    homes = dict(
+        ((family, want["address_ip"]), ifname)
+        for ifname, family, want in wanted
+        if want["address_ip"]
+    )
     for ifname, family, want in wanted:
         if not test:
             try:
                 show = __salt__["ifconfig.show"]()
             except CommandExecutionError as exc:
-                return False, "Cannot read the interfaces: {}".format(exc)
+                return False, "Cannot read the interfaces: {}".format(exc), show
         plan = _plan(show, name, ifname, family, want)
         if not plan.tokens:
             continue
+        plan.homes = homes
         refusal = _guard(show, name, plan)
         if refusal:
-            return False, refusal
+            return False, refusal, show
         changes.setdefault(ifname, {})[family] = plan.changes()
         if test:
             show = _simulate(show, name, plan, want)
@@ -514,12 +729,20 @@ def _converge(name, wanted, show, test, changes):
             after = __salt__["ifconfig.show"]()
         except (CommandExecutionError, SaltInvocationError) as exc:
             changes[ifname][family]["error"] = str(exc)
-            return False, "{} failed: {}. Nothing further was changed.".format(plan.command(), exc)
+            return False, "{} failed: {}. Nothing further was changed.".format(
+                plan.command(), exc
+            ), show
         left = _plan(after, name, ifname, family, want)
         if left.tokens:
             return False, (
                 "After {}, {} ({}) still differs: {}. Nothing further was changed.".format(
                     plan.command(), ifname, family, left.changes()["new"]
                 )
-            )
-    return True, None
+            ), after
+        show = after
+    if not test and changes:
+        try:
+            show = __salt__["ifconfig.show"]()
+        except CommandExecutionError as exc:
+            return False, "Cannot read the interfaces: {}".format(exc), show
+    return True, None, show

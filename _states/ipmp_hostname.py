@@ -30,7 +30,7 @@ alternate boot environment).
 
 import ipaddress
 
-from salt.exceptions import SaltInvocationError
+from salt.exceptions import CommandExecutionError, SaltInvocationError
 
 __virtualname__ = "ipmp_hostname"
 
@@ -42,39 +42,67 @@ def __virtual__():
 
 def _path(root, rel):
     root = __utils__["ipmp_stateret.root"](root, __salt__["config.get"])
-    return __utils__["ipmp_validate.root_path"](root, rel)
+    return __utils__["ipmp_files.confine"](root, __utils__["ipmp_validate.root_path"](root, rel))
 
 
-def _validate(name, family, address, netmask, broadcast, group, test_address, extra):
+def _arg(what, func, *args):
+    """Run one validator; a refusal names the argument (``address: ...``)."""
+    try:
+        return func(*args)
+    except (SaltInvocationError, ValueError) as exc:
+        raise SaltInvocationError("{}: {}".format(what, exc))
+
+
+def _validate(name, family, address, netmask, broadcast, group, test_address, extra,
+              standby, probe):
     """Check every argument with the command layer's validators; return the
-    extra tokens as a list.  Raises SaltInvocationError."""
+    extra tokens as a list.  Raises SaltInvocationError naming the argument."""
     cmd = "ipmp_validate."
-    __utils__[cmd + "interface"](name, False)
-    __utils__[cmd + "family"](family)
+    _arg("name", __utils__[cmd + "member"], name)
+    _arg("family", __utils__[cmd + "family"], family)
+    _arg("standby", __utils__[cmd + "strict_boolean"], standby, "standby")
+    _arg("probe", __utils__[cmd + "strict_boolean"], probe, "probe")
     if group is not None:
-        __utils__[cmd + "group"](group)
+        _arg("group", __utils__[cmd + "group"], group)
     if address is not None:
         if family == "inet":
-            __utils__[cmd + "host"](address, "inet")
+            _arg("address", __utils__[cmd + "host"], address, "inet")
         else:
-            __utils__[cmd + "host_prefix"](address, "inet6")
+            _arg("address", __utils__[cmd + "host_prefix"], address, "inet6")
+        _arg("address", __utils__[cmd + "usable_address"], address, "data address")
     if test_address is not None and test_address is not True:
         if family == "inet":
-            __utils__[cmd + "host"](test_address, "inet")
+            _arg("test_address", __utils__[cmd + "host"], test_address, "inet")
+            _arg("test_address", __utils__[cmd + "usable_address"], test_address, "test address")
         else:
-            __utils__[cmd + "address"](test_address, "inet6")
+            _arg("test_address", __utils__[cmd + "address"], test_address, "inet6")
             if not ipaddress.ip_address(test_address.split("/", 1)[0]).is_link_local:
                 raise SaltInvocationError(
-                    "IPv6 test address {} is not link-local; in.mpathd only accepts "
-                    "link-local test addresses".format(test_address)
+                    "test_address: IPv6 test address {} is not link-local; in.mpathd only "
+                    "accepts link-local test addresses".format(test_address)
                 )
     if family == "inet6" and (netmask != "+" or broadcast != "+"):
         raise SaltInvocationError(
             "netmask and broadcast are IPv4 only; give IPv6 addresses a /prefix"
         )
-    __utils__[cmd + "netmask"](netmask)
-    __utils__[cmd + "broadcast"](broadcast)
-    return __utils__[cmd + "extra"](extra)
+    _arg("netmask", __utils__[cmd + "netmask"], netmask)
+    _arg("broadcast", __utils__[cmd + "broadcast"], broadcast)
+    return __utils__[cmd + "extra"](extra, "extra")
+
+
+def _missing_link(name):
+    """A refusal when NIC ``name`` is not a datalink of this host (``dladm
+    show-link``), or None (also when dladm gives no answer)."""
+    try:
+        missing = __salt__["ifconfig.missing_links"]([name])
+    except (KeyError, CommandExecutionError):
+        return None
+    if missing:
+        return (
+            "name: {} does not exist on this host (not in dladm show-link); "
+            "its hostname file was not written".format(name)
+        )
+    return None
 
 
 def managed(
@@ -89,6 +117,7 @@ def managed(
     probe=False,
     extra=None,
     root=None,
+    check_link=True,
 ):
     """
     Manage ``/etc/hostname.<name>`` (family ``inet``) or
@@ -119,24 +148,33 @@ def managed(
         More ifconfig tokens for the physical interface (list).
     root
         Directory the files live under; default the ``ipmp.root`` config key.
+    check_link
+        Before writing, refuse a NIC that ``dladm show-link`` does not list
+        (default True; False for a file prepared ahead of the hardware).
     """
     ret = __utils__["ipmp_stateret.new"](name)
     try:
-        extra = _validate(name, family, address, netmask, broadcast, group, test_address, extra)
+        extra = _validate(
+            name, family, address, netmask, broadcast, group, test_address, extra, standby, probe
+        )
         tokens = __utils__["ipmp_files.hostname_tokens"](
             family=family,
             address=address,
             netmask=netmask,
             broadcast=broadcast,
             group=group,
-            standby=bool(standby),
+            standby=standby,
             test_address=test_address,
-            probe=bool(probe),
+            probe=probe,
             extra=extra,
         )
         kind = __utils__["ipmp_files.hostname_kind"](family)
         path = _path(root, __utils__["ipmp_files.relpath"](kind, name))
         text = __utils__["ipmp_files.render_hostname"](tokens)
+        if check_link and __utils__["ipmp_files.plan_write"](path, text) is not None:
+            missing = _missing_link(name)
+            if missing:
+                return __utils__["ipmp_stateret.failed"](ret, missing)
         changes = __utils__["ipmp_files.manage"](path, text, test=bool(__opts__["test"]))
     except (SaltInvocationError, ValueError, IOError, OSError) as exc:
         return __utils__["ipmp_stateret.error"](

@@ -27,7 +27,6 @@ Solaris) atomically, keep its owner and mode, and report a unified diff.
         - mask: 255.255.255.0
 """
 
-import ipaddress
 
 from salt.exceptions import SaltInvocationError
 
@@ -41,7 +40,8 @@ def __virtual__():
 
 def _path(kind, root):
     root = __utils__["ipmp_stateret.root"](root, __salt__["config.get"])
-    return __utils__["ipmp_validate.root_path"](root, __utils__["ipmp_files.relpath"](kind))
+    path = __utils__["ipmp_validate.root_path"](root, __utils__["ipmp_files.relpath"](kind))
+    return __utils__["ipmp_files.confine"](root, path)
 
 
 def _apply(ret, kind, root, edit):
@@ -91,18 +91,9 @@ def host(name, ip, root=None):
     ret = __utils__["ipmp_stateret.new"](name)
     addrs = ip if isinstance(ip, list) else [ip]
     try:
-        __utils__["ipmp_validate.host"](name)
-        for addr in addrs:
-            if not isinstance(addr, str):
-                raise SaltInvocationError("{!r} is not an address".format(addr))
-            ipaddress.ip_address(addr)
         if not addrs:
             raise SaltInvocationError("ip: at least one address is needed")
-        try:
-            ipaddress.ip_address(name)
-            raise SaltInvocationError("{} is an address, not a host name".format(name))
-        except ValueError:
-            pass
+        name, addrs = __utils__["ipmp_validate.hosts_entry"](name, addrs, "name")
     except (SaltInvocationError, ValueError) as exc:
         return __utils__["ipmp_stateret.error"](
             ret, exc, "Invalid arguments for host {}".format(name)

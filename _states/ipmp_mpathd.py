@@ -77,6 +77,7 @@ def managed(
             return ret
         root = __utils__["ipmp_stateret.root"](root, __salt__["config.get"])
         path = __utils__["ipmp_validate.root_path"](root, __utils__["ipmp_files.relpath"]("mpathd"))
+        path = __utils__["ipmp_files.confine"](root, path)
         old = __utils__["ipmp_files.read"](path)
         new = __utils__["ipmp_files.edit_mpathd"](old or "", settings)
         before = __utils__["ipmp_parse.mpathd"](old or "")

@@ -16,6 +16,7 @@ import difflib
 import ipaddress
 import os
 import re
+import stat
 import tempfile
 
 __virtualname__ = "ipmp_files"
@@ -68,16 +69,68 @@ def hostname_kind(family):
     raise ValueError("family must be 'inet' or 'inet6', not {!r}".format(family))
 
 
-def read(path):
-    """Text of ``path`` (through a link), or None when it does not exist."""
+def _check_regular(path):
+    """Refuse what is at ``path`` (through a link) when it exists and is not
+    a regular file: a FIFO would block the run, a device or a directory is
+    never a configuration file."""
     try:
-        with open(path, "rb") as handle:
+        found = os.stat(path)
+    except OSError:
+        return
+    if not stat.S_ISREG(found.st_mode):
+        kind = (
+            "a directory" if stat.S_ISDIR(found.st_mode)
+            else "a FIFO" if stat.S_ISFIFO(found.st_mode)
+            else "a device" if stat.S_ISCHR(found.st_mode) or stat.S_ISBLK(found.st_mode)
+            else "a socket" if stat.S_ISSOCK(found.st_mode)
+            else "not a regular file"
+        )
+        raise FileError(
+            "{} is {}, not a regular file; salt-ipmp manages regular files only "
+            "and changed nothing".format(path, kind)
+        )
+
+
+def confine(root, path):
+    """Return ``path`` (already joined under ``root``) when its directories
+    stay under ``root`` once symbolic links are followed; otherwise refuse.
+    The file itself may be a link (it is replaced, never written through)."""
+    root = root or "/"
+    real_root = os.path.realpath(root)
+    real_dir = os.path.realpath(os.path.dirname(path) or ".")
+    if real_root != os.sep and not (
+        real_dir == real_root or real_dir.startswith(real_root.rstrip(os.sep) + os.sep)
+    ):
+        raise FileError(
+            "{}: its directory resolves to {} through a symbolic link, outside "
+            "ipmp.root {}; nothing was changed".format(path, real_dir, root)
+        )
+    return path
+
+
+def read(path):
+    """Text of ``path`` (through a link), or None when it does not exist.
+
+    Read as bytes and decoded as UTF-8 (ASCII in practice); a file that is
+    not a regular file, or whose bytes do not decode, is refused with a
+    :class:`FileError` naming the path and the offending byte, so no
+    undecodable text ever reaches a state's return."""
+    _check_regular(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
             data = handle.read()
     except (IOError, OSError) as exc:
         if not os.path.exists(path):
             return None
         raise FileError("cannot read {}: {}".format(path, exc))
-    return data.decode("utf-8", "surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileError(
+            "{} is not UTF-8 text (byte 0x{:02x} at offset {}); fix or remove it, "
+            "salt-ipmp changed nothing".format(path, data[exc.start], exc.start)
+        )
 
 
 def describe(path):
@@ -100,6 +153,7 @@ def write_atomic(path, text, new_mode=NEW_FILE_MODE):
     gets ``new_mode``.
     """
     directory = os.path.dirname(path) or "."
+    _check_regular(path)
     if not os.path.isdir(directory):
         raise FileError("cannot write {}: directory {} does not exist".format(path, directory))
     try:
@@ -109,7 +163,7 @@ def write_atomic(path, text, new_mode=NEW_FILE_MODE):
     fd, tmp = tempfile.mkstemp(prefix=".{}.".format(os.path.basename(path)), dir=directory)
     try:
         try:
-            os.write(fd, text.encode("utf-8", "surrogateescape"))
+            os.write(fd, text.encode("utf-8"))
             if old is not None:
                 os.fchmod(fd, old.st_mode & 0o7777)
                 try:

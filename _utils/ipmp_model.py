@@ -453,11 +453,13 @@ def groups(observed):
 def offline_refusal(observed, interface):
     """Why ``if_mpadm -d interface`` must not run, or None.
 
-    Refused when the interface is already offline, or when no other member
-    of its group is usable (active, standby or inactive), the rule
-    in.mpathd itself applies to an offline request (``MI_OFFLINE`` with a
-    minimum redundancy of one).  Counted per interface, both address
-    families together, as in.mpathd counts.
+    Refused when the interface is already offline, or when, in an address
+    family it is plumbed for, no other member of its group plumbed for that
+    family is working: offlining it would leave the group with no interface
+    to carry (or take over) its addresses of that family.  in.mpathd's own
+    rule (``MI_OFFLINE`` with a minimum redundancy of one) counts
+    interfaces, not families, so it would let the only IPv6 interface go;
+    this rule is per family, like :func:`takeaway_refusal`.
     """
     member = observed.members.get(interface)
     if member is None:
@@ -465,16 +467,37 @@ def offline_refusal(observed, interface):
     if member.state == "offline":
         return "{} is already offline".format(interface)
     others = [m for m in observed.group_members(member.group) if m.name != interface]
-    if any(usable(m.state) for m in others):
-        return None
-    if usable(member.state):
-        why = "it is the last working interface of IPMP group {}".format(member.group)
-    else:
-        why = "no other interface of IPMP group {} is working".format(member.group)
-    listed = ", ".join("{} {}".format(m.name, m.state) for m in others)
-    return "Refusing to offline {}: {} ({})".format(
-        interface, why, listed or "no other interfaces"
-    )
+    families = [fam for fam in FAMILIES if fam in member.families]
+    if not families:
+        if any(usable(m.state) for m in others):
+            return None
+        families = [None]
+    for fam in families:
+        if fam is not None:
+            peers = [m for m in others if fam in m.families]
+            if any(m.families[fam]["working"] for m in peers):
+                continue
+            mine = member.working(fam)
+        else:
+            mine = usable(member.state)
+        label = "IPv6 " if fam == "inet6" else ""
+        if mine:
+            why = "it is the last working {}interface of IPMP group {}".format(label, member.group)
+        else:
+            why = "no other {}interface of IPMP group {} is working".format(label, member.group)
+        listed = []
+        for m in others:
+            if fam is None or fam in m.families:
+                cond = m.state
+                if fam is not None and m.state in USABLE and not m.families[fam]["working"]:
+                    cond = m.families[fam]["condition"]
+                listed.append("{} {}".format(m.name, cond))
+            else:
+                listed.append("{} not plumbed for IPv{}".format(m.name, 6 if fam == "inet6" else 4))
+        return "Refusing to offline {}: {} ({})".format(
+            interface, why, ", ".join(listed) or "no other interfaces"
+        )
+    return None
 
 
 def takeaway_refusal(observed, interface, family, leaves=None, standby=None, joins=None):
@@ -534,6 +557,55 @@ def data_addresses(data, group, family, also=None):
             if addr not in found:
                 found.append(addr)
     return found
+
+
+def carried_addresses(data, group, family, also=None, skip=None):
+    """The data addresses of ``family`` that parsed ``ifconfig -a`` shows on
+    an interface able to carry them: an up stanza (physical or logical) of a
+    physical interface that is in ``group`` (or is ``also``) and working in
+    ``family`` (running, neither FAILED nor OFFLINE).  An address in.mpathd
+    left on a failed or offline interface, or on one of another group, does
+    not count.  ``skip`` names one stanza (``bge0``) whose address is about
+    to be overwritten.  Normalised, in interface order."""
+    found = []
+    for name in sorted(data, key=unit_key):
+        if name == skip:
+            continue
+        phys = physical(name)
+        base = (data.get(phys) or {}).get(family) or {}
+        if phys != also and base.get("groupname") != group:
+            continue
+        if not working(base.get("flags")):
+            continue
+        inst = data[name].get(family) or {}
+        flags = set(inst.get("flags") or ())
+        if "UP" not in flags or not is_data_address(inst.get("address"), flags):
+            continue
+        addr = ip(inst["address"])
+        if addr not in found:
+            found.append(addr)
+    return found
+
+
+def move_refusal(data, interface, family, leaves, joins):
+    """Why moving ``interface`` from group ``leaves`` to ``joins`` must not
+    run, or None: an interface in.mpathd has failed or offlined had its data
+    addresses failed over to the other members of its group, and leaving the
+    group would take them back onto an interface that cannot carry them."""
+    if not leaves or leaves == joins:
+        return None
+    flags = set(((data.get(interface) or {}).get(family) or {}).get("flags") or ())
+    cond = "offline" if "OFFLINE" in flags else "failed" if "FAILED" in flags else None
+    if cond is None:
+        return None
+    return (
+        "Refusing to move {} from group {} to {}: it is {}, so in.mpathd has moved "
+        "its data addresses to other interfaces of {}, and leaving the group would "
+        "take them back onto an interface that cannot carry them. Nothing further "
+        "was changed; repair {} (or ipmp.online it) and run the state again.".format(
+            interface, leaves, joins, cond, leaves, interface
+        )
+    )
 
 
 # --------------------------------------------------------------------------

@@ -32,7 +32,7 @@ __virtualname__ = "ipmp_pillar"
 
 log = logging.getLogger(__name__)
 
-TOP_KEYS = ("hosts", "netmasks", "mpathd", "groups", "live", "events")
+TOP_KEYS = ("hosts", "netmasks", "mpathd", "groups", "live", "events", "mine")
 MPATHD_KEYS = ("failure_detection_time", "failback", "track_interfaces_only_with_groups")
 GROUP_KEYS = ("failure_detection", "live", "interfaces")
 DETECTION = ("link", "probe")
@@ -163,9 +163,15 @@ def _host_or_ip(problems, path, value, family):
         if not _checked_ok(cmd.address, value):
             problems.check(path, cmd.address, value)
             return None
+        if not _checked_ok(cmd.usable_address, value, "address"):
+            problems.check(path, cmd.usable_address, value, "address")
+            return None
         return value
-    if "/" in value or not _checked_ok(cmd.host, value):
+    if "/" in value:
         problems.add(path, "{!r} is neither an address nor a hostname".format(value))
+        return None
+    if not _checked_ok(cmd.host, value):
+        problems.check(path, cmd.host, value)
         return None
     return value
 
@@ -191,25 +197,33 @@ def _section(problems, data, key, entry):
 
 
 def _hosts(problems, data):
-    """``ipmp:hosts``: host name -> list of addresses."""
+    """``ipmp:hosts``: host name -> list of addresses (``ipmp_validate.hosts_entry``:
+    no address or ifconfig keyword as a name, not ``localhost``, usable
+    addresses only)."""
 
     def entry(path, name, value):
-        if not isinstance(name, str) or _is_ip(name) or not _checked_ok(problems.names.host, name):
-            problems.add(path, "{!r} is not a hostname".format(name))
-            return None
-        values = value if isinstance(value, list) else [value]
-        if not values:
-            problems.add(path, "needs an address")
-            return None
-        addrs = []
-        for addr in values:
-            if not isinstance(addr, str) or not _is_ip(addr):
-                problems.add(path, "{!r} is not an IPv4 or IPv6 address".format(addr))
-                continue
-            addrs.append(str(ipaddress.ip_address(addr)))
-        return (name, addrs) if addrs else None
+        found = problems.check(path, problems.names.hosts_entry, name, value, "hosts entry")
+        return tuple(found) if found else None
 
     return _section(problems, data, "hosts", entry)
+
+
+def validate_hosts(data, utils, path=None):
+    """Validate a ``hosts`` mapping outside the pillar (``ipmp_group.present``'s
+    ``hosts`` argument); return it normalised.  Raises SaltInvocationError
+    naming the key path."""
+    problems = _Problems(utils)
+    out = {}
+    section = _mapping(problems, path or ["hosts"], data, "hosts")
+    for name in sorted(section or {}, key=str):
+        found = problems.check(
+            (path or ["hosts"]) + [name], problems.names.hosts_entry, name, section[name],
+            "hosts entry",
+        )
+        if found:
+            out[found[0]] = found[1]
+    _raise(problems, "Invalid hosts: ")
+    return out
 
 
 def _netmasks(problems, data):
@@ -244,6 +258,14 @@ def _events(problems, data):
     for path, message in found:
         problems.add(path, message)
     return events
+
+
+def _mine(problems, data):
+    """``ipmp:mine``: the keys and their defaults live in ``ipmp_options``."""
+    mine, found = problems.options.check_pillar_mine(data)
+    for path, message in found:
+        problems.add(path, message)
+    return mine
 
 
 def _test_address6(problems, path, value):
@@ -394,8 +416,8 @@ def validate_group(name, data, utils, live=True, path=None, owners=None, problem
             if not isinstance(ifname, str):
                 problems.add(ipath, "{!r} is not an interface name".format(ifname))
                 continue
-            if not _checked_ok(cmd.interface, ifname, False):
-                problems.check(ipath, cmd.interface, ifname, False)
+            if not _checked_ok(cmd.member, ifname):
+                problems.check(ipath, cmd.member, ifname)
                 continue
             if ifname in owners and owners[ifname] != name:
                 problems.add(
@@ -432,20 +454,21 @@ def validate_group(name, data, utils, live=True, path=None, owners=None, problem
                     seen[value] = "{}:{}".format(ifname, key)
     if own:
         _raise(problems)
-    if memo is not None:
-        for name, group in out["groups"].items():
-            memo[_memo_key(name, group)] = True
+    if memo is not None and out is not None:
+        key = _memo_key(name, out)
+        if key is not None:
+            memo[key] = True
     return out
 
 
-def _raise(problems):
+def _raise(problems, prefix="Invalid ipmp pillar: "):
     if not problems.items:
         return
     first = "{}: {}".format(*problems.items[0])
     if len(problems.items) > 1:
         rest = "; ".join("{}: {}".format(p, m) for p, m in problems.items[1:])
         first += " (also: {})".format(rest)
-    raise SaltInvocationError("Invalid ipmp pillar: " + first)
+    raise SaltInvocationError(prefix + first)
 
 
 def _memo_key(name, group):
@@ -481,6 +504,7 @@ def validate(data, utils, memo=None):
         "mpathd": _mpathd(problems, data.get("mpathd")),
         "live": live,
         "events": _events(problems, data.get("events")),
+        "mine": _mine(problems, data.get("mine")),
         "groups": {},
     }
     groups = _mapping(problems, ["ipmp", "groups"], data.get("groups"), "groups")

@@ -128,6 +128,7 @@ def group(name):
             "{} is not a valid IPMP group name: use letters, digits and "
             "_ . : + - (not first)".format(_describe(name))
         )
+    not_keyword(name, "IPMP group name")
     return name
 
 
@@ -323,6 +324,7 @@ def hostname(name):
         raise Invalid(
             "{} is not a valid IPv4 address".format(_describe(name))
         )
+    not_keyword(name, "host name")
     return name
 
 
@@ -508,6 +510,74 @@ TOKENS_REFUSED = {
     "ipmp": "IPMP interfaces (ipmpN) exist only on Solaris 11 and illumos",
 }
 
+# Every word ifconfig's grammar gives a meaning to (Solaris 10's cmds[], the
+# address family words, and illumos's ``ipmp``), plus ``+``: none of them can
+# be a host name, a group name or an address, or ifconfig would read it as a
+# subcommand (``address: down`` would run ``ifconfig bge0 inet down ...``).
+KEYWORDS = frozenset(
+    set(TOKENS_NOARG) | set(TOKENS_ARG) | set(TOKENS_REFUSED) | {"+", "ipmp", "all-zones"}
+)
+
+# The words ``extra`` may carry: tunables that change neither the interface's
+# membership (group, standby, failover), its state (up, down, failed,
+# plumb), nor its identity (addresses, MAC, index, zone, family), and that
+# leave in.mpathd able to probe and fail over (ARP on, transmit on).  Each
+# maps to the check of its argument, or None for a word without one.
+EXTRA_WORDS = {
+    "mtu": _int_token(68, 65535),
+    "metric": _int_token(0, 2147483647),
+    "private": None,
+    "-private": None,
+    "router": None,
+    "-router": None,
+    "arp": None,
+    "xmit": None,
+    "trailers": None,
+    "-trailers": None,
+}
+
+#: Why a grammar word is refused in ``extra``, by kind.
+_EXTRA_WHY = (
+    (("group", "standby", "-standby", "failover", "-failover"),
+     "it changes the interface's IPMP membership; use the group, standby and "
+     "test_address keys"),
+    (("failed", "-failed", "down", "up", "plumb", "unplumb", "offline"),
+     "it changes the interface's state, which salt-ipmp and in.mpathd manage"),
+    (("ether", "addif", "removeif", "dhcp", "auto-dhcp", "auto-revarp", "inet",
+      "inet6", "set", "destination", "index", "zone", "-zone", "all-zones",
+      "subnet", "token", "deprecated", "-deprecated", "ipmp", "usesrc",
+      "anycast", "-anycast", "local", "-local", "tsrc", "tdst"),
+     "it changes the interface's identity (address, MAC, index, zone or family)"),
+    (("netmask", "broadcast"), "use the netmask key"),
+    (("-arp", "-xmit"),
+     "in.mpathd needs ARP and transmission on a group member to probe and fail over"),
+)
+
+
+def extra_refusal(word):
+    """Why ``word`` may not be an ``extra`` word, or None when it may."""
+    if word in EXTRA_WORDS:
+        return None
+    for words, why in _EXTRA_WHY:
+        if word in words:
+            return why
+    if word in KEYWORDS:
+        return "only {} are accepted there".format(", ".join(sorted(EXTRA_WORDS)))
+    return "it is not one of the ifconfig words accepted there ({})".format(
+        ", ".join(sorted(EXTRA_WORDS))
+    )
+
+
+def not_keyword(name, what):
+    """Refuse ``name`` when ifconfig would read it as a keyword."""
+    if isinstance(name, str) and name.lower() in KEYWORDS:
+        raise Invalid(
+            "{} {} is an ifconfig keyword; ifconfig would read it as a "
+            "subcommand, not as a name".format(what, _describe(name))
+        )
+    return name
+
+
 MAX_TOKENS = 256
 MAX_TOKEN_LEN = 255
 
@@ -663,9 +733,15 @@ def hostname_file_commands(text, family="inet"):  # pylint: disable=redefined-ou
 def extra(words, what="extra"):
     """
     Validate extra ifconfig words (pillar ``extra``, ``ipmp_hostname``'s
-    ``extra``) by the same grammar as every other ifconfig word: a list of
-    words (a string is split on blanks; numbers become words) that
-    :func:`tokens` accepts after ``ifconfig <if> inet``.  Returns the list.
+    ``extra``) and return them as a list of words (a string is split on
+    blanks; numbers become words).
+
+    Only the words of :data:`EXTRA_WORDS` are accepted, each with the
+    argument shape ifconfig's grammar gives it (``mtu 9000``): tunables that
+    change neither membership, state nor identity.  Everything else the
+    grammar knows (``group``, ``standby``, ``-failover``, ``failed``,
+    ``down``, ``unplumb``, ``ether``, ``addif``, ...) and any bare host name
+    or address is refused, saying why.
     """
     if words is None:
         return []
@@ -679,9 +755,120 @@ def extra(words, what="extra"):
             raise Invalid("{}: {} is not an ifconfig word".format(what, _describe(word)))
         out.append(str(word))
     try:
-        return tokens(out, "inet")
+        checked = tokens(out, "inet")
     except Invalid as exc:
         raise Invalid("{}: {}".format(what, exc))
+    pos = 0
+    while pos < len(checked):
+        word = checked[pos]
+        why = extra_refusal(word)
+        if why:
+            raise Invalid("{}: {} is not accepted: {}".format(what, _describe(word), why))
+        check = EXTRA_WORDS[word]
+        if check is not None:
+            value = checked[pos + 1]
+            try:
+                check(value, "inet")
+            except Invalid as exc:
+                raise Invalid(
+                    "{}: bad argument {} for {!r}: {}".format(what, _describe(value), word, exc)
+                )
+            pos += 2
+        else:
+            pos += 1
+    return checked
+
+
+def strict_boolean(value, what):
+    """A real boolean (``True``/``False``), nothing else: ``"no"`` is a
+    string, and ``bool("no")`` is True."""
+    if isinstance(value, bool):
+        return value
+    raise Invalid(
+        "{} must be true or false, not {}".format(what, _describe(value))
+    )
+
+
+def member(name, what="interface name"):
+    """Validate a physical interface that may join an IPMP group: not the
+    loopback (``lo0``)."""
+    interface(name, logical=False)
+    if re.match(r"^lo[0-9]", name):
+        raise Invalid(
+            "{} {} is the loopback interface; it cannot be an IPMP group member".format(
+                what, _describe(name)
+            )
+        )
+    return name
+
+
+def usable_address(addr, what="data address"):
+    """Refuse an address no host can use as its own data or test address:
+    unspecified (0.0.0.0, ::), loopback (127/8, ::1), limited broadcast
+    (255.255.255.255) and multicast.  ``addr`` is a literal (a ``/prefix``
+    is ignored); host names pass (their address is checked once
+    resolved).  Returns ``addr``."""
+    if not isinstance(addr, str):
+        return addr
+    base = addr.split("/", 1)[0]
+    try:
+        parsed = ipaddress.ip_address(base)
+    except ValueError:
+        return addr
+    why = None
+    if parsed.is_unspecified:
+        why = "the unspecified address"
+    elif parsed.is_loopback:
+        why = "a loopback address"
+    elif parsed.version == 4 and int(parsed) == 0xFFFFFFFF:
+        why = "the broadcast address"
+    elif parsed.is_multicast:
+        why = "a multicast address"
+    if why:
+        raise Invalid(
+            "{} {} is {}; it cannot be an interface's address".format(what, _describe(addr), why)
+        )
+    return addr
+
+
+#: Names /etc/inet/hosts must keep for the loopback (``127.0.0.1 localhost``).
+RESERVED_HOSTS = ("localhost", "loghost")
+
+
+def hosts_entry(name, addresses, what="hosts"):
+    """Validate one ``/etc/inet/hosts`` entry salt-ipmp writes: a host name
+    (not an address, not an ifconfig keyword, not ``localhost``) and one or
+    more usable addresses.  Returns ``(name, [normalised addresses])``."""
+    if isinstance(name, bool) or not isinstance(name, str):
+        raise Invalid("{}: {} is not a host name".format(what, _describe(name)))
+    if is_address(name):
+        raise Invalid("{}: {} is an address, not a host name".format(what, _describe(name)))
+    try:
+        hostname(name)
+    except Invalid as exc:
+        raise Invalid("{}: {}".format(what, exc))
+    if name.lower() in RESERVED_HOSTS:
+        raise Invalid(
+            "{}: {} is the loopback's name in /etc/inet/hosts; salt-ipmp does not "
+            "move it".format(what, _describe(name))
+        )
+    values = addresses if isinstance(addresses, (list, tuple)) else [addresses]
+    if not values:
+        raise Invalid("{}:{}: needs an address".format(what, name))
+    out = []
+    for addr in values:
+        if isinstance(addr, bool) or not isinstance(addr, str) or not is_address(addr):
+            raise Invalid(
+                "{}:{}: {} is not an IPv4 or IPv6 address".format(what, name, _describe(addr))
+            )
+        try:
+            usable_address(addr, "address")
+        except Invalid as exc:
+            raise Invalid("{}:{}: {}".format(what, name, exc))
+        norm = str(ipaddress.ip_address(addr))
+        if norm not in out:
+            out.append(norm)
+    return name, out
 
 
 def root_path(root, path):

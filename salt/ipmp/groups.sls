@@ -4,7 +4,8 @@
 # Per group: /etc/hostname.<if> (and hostname6.<if>) for every interface,
 # then the live membership (plumb, group, standby, addresses, up) for the
 # interfaces that differ, one at a time. The hosts, netmasks and mpathd
-# states run first.
+# states run first. Every name is rendered through `| json`, so a group or
+# host called null, yes, on, 123, 0x1F or 1.5 stays a string.
 {%- set tplroot = tpldir.split("/")[0] %}
 {%- from tpldir ~ "/map.jinja" import ipmp without context %}
 
@@ -18,27 +19,29 @@ include:
 
 ipmp-hostname-{{ if_name }}:
   ipmp_hostname.managed:
-    - name: {{ if_name }}
+    - name: {{ if_name | json }}
     - family: inet
-    - group: {{ group_name }}
+    - group: {{ group_name | json }}
     - address: {{ iface.address | json }}
     - netmask: {{ iface.netmask | json }}
     - standby: {{ iface.standby | json }}
     - test_address: {{ iface.test_address | json }}
     - extra: {{ iface.extra | json }}
+    - check_link: {{ iface.live | json }}
     - require_in:
       - ipmp_group: ipmp-group-{{ group_name }}
 {%-     if iface.ipv6 %}
 
 ipmp-hostname6-{{ if_name }}:
   ipmp_hostname.managed:
-    - name: {{ if_name }}
+    - name: {{ if_name | json }}
     - family: inet6
-    - group: {{ group_name }}
+    - group: {{ group_name | json }}
     - address: {{ iface.address6 | json }}
     - standby: {{ iface.standby | json }}
     - test_address: {{ iface.test_address6 | json }}
     - probe: {{ probe | json }}
+    - check_link: {{ iface.live | json }}
     - require_in:
       - ipmp_group: ipmp-group-{{ group_name }}
 {%-     endif %}
@@ -46,8 +49,8 @@ ipmp-hostname6-{{ if_name }}:
 
 ipmp-group-{{ group_name }}:
   ipmp_group.present:
-    - name: {{ group_name }}
-    - failure_detection: {{ group.failure_detection }}
+    - name: {{ group_name | json }}
+    - failure_detection: {{ group.failure_detection | json }}
     - live: {{ group.live | json }}
     - hosts: {{ ipmp.hosts | json }}
     - interfaces: {{ group.interfaces | json }}

@@ -5,7 +5,8 @@
       mine:
         interval: <seconds>   # publish ipmp.status to the mine this often
                               # (a schedule job running mine.send); 0 (the
-                              # default) publishes nothing and removes the job
+                              # default) publishes nothing and, where groups
+                              # are declared, removes the job
 
   After any change to a group's live membership (the ipmp_group states of
   groups.sls) the grains are refreshed (ipmp_groups, ipmp_platform: target
@@ -15,6 +16,9 @@
 -#}
 {%- from tpldir ~ "/map.jinja" import ipmp without context %}
 {%- set interval = (ipmp.get("mine") or {}).get("interval") or 0 %}
+{#- The mine lives on a master: a masterless run (file_client local, such
+    as salt-call --local on a boot environment) has none and no schedule. #}
+{%- set with_master = opts.get("file_client") != "local" %}
 {%- set groups = ipmp.groups | dictsort | map(attribute=0) | list %}
 
 include:
@@ -31,7 +35,7 @@ ipmp-grains-refresh:
 {%-   endfor %}
 {%- endif %}
 
-{%- if interval %}
+{%- if interval and with_master %}
 
 ipmp-mine-schedule:
   schedule.present:
@@ -56,7 +60,7 @@ ipmp-mine-send:
     - require:
       - module: ipmp-grains-refresh
 {%-   endif %}
-{%- else %}
+{%- elif groups and with_master %}
 
 ipmp-mine-schedule-absent:
   schedule.absent:

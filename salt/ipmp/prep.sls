@@ -9,7 +9,7 @@
 
 ipmp-host-{{ name }}:
   ipmp_inet.host:
-    - name: {{ name }}
+    - name: {{ name | json }}
     - ip: {{ addresses | json }}
 {%- endfor %}
 
@@ -17,6 +17,6 @@ ipmp-host-{{ name }}:
 
 ipmp-netmask-{{ network }}:
   ipmp_inet.netmask:
-    - name: {{ network }}
-    - mask: {{ mask }}
+    - name: {{ network | json }}
+    - mask: {{ mask | json }}
 {%- endfor %}

@@ -169,10 +169,17 @@ def test_offline_refusals_run_nothing_but_ifconfig(canned, fake, interface, mess
     assert fake.commands() == [["ifconfig", "-a"]]
 
 
-def test_offline_allowed_when_an_inactive_nic_remains(canned, fake):
-    # e1000g0 is failed, e1000g2 inactive (usable): e1000g1 may go
-    assert canned["ipmp.offline"]("e1000g1") is True
-    assert fake.commands() == [["ifconfig", "-a"], ["if_mpadm", "-d", "e1000g1"]]
+def test_offline_refused_for_the_last_working_ipv6_nic(canned, fake):
+    # e1000g0 is failed, e1000g2 inactive (usable for IPv4) but not plumbed for
+    # IPv6: e1000g1 is the group's last working IPv6 interface.  Issue 9 made the
+    # rule per address family; this test used to expect the offline to run
+    # (both families counted together, as in.mpathd counts).
+    with pytest.raises(CommandExecutionError, match=(
+        r"Refusing to offline e1000g1: it is the last working IPv6 interface of IPMP group "
+        r"ipmp1 \(e1000g0 failed, e1000g2 not plumbed for IPv6\)"
+    )):
+        canned["ipmp.offline"]("e1000g1")
+    assert fake.commands() == [["ifconfig", "-a"]]
 
 
 def test_offline_message_lists_the_others(canned):

@@ -68,6 +68,12 @@ def minion(tmp_path, lab_host_factory):
     return call
 
 
+def beyond_grains(commands):
+    """Commands other than the one ``ifconfig -a`` the ipmp grains read when
+    a salt-call process starts (one per grains refresh)."""
+    return [c for c in commands if c != ["ifconfig", "-a"]]
+
+
 def by_id(data):
     return {v["__id__"]: v for v in data.values()}
 
@@ -81,7 +87,7 @@ def test_pillar_example_declares_every_state_in_order(minion):
         "ipmp-netmask-192.168.10.0", "ipmp-netmask-192.168.20.0", "ipmp-mpathd",
         "ipmp-hostname-bge0", "ipmp-hostname-bge2", "ipmp-hostname-e1000g0",
         "ipmp-hostname-e1000g1", "ipmp-hostname6-e1000g0", "ipmp-hostname6-e1000g1",
-        "ipmp-group-ipmp0", "ipmp-group-ipmp1",
+        "ipmp-group-ipmp0", "ipmp-group-ipmp1", "ipmp-grains-refresh",
     ])
     group = states["ipmp-group-ipmp0"]
     args = {}
@@ -93,14 +99,14 @@ def test_pillar_example_declares_every_state_in_order(minion):
     required = [list(r.items())[0] for r in args["require"]]
     assert ("ipmp_mpathd", "ipmp-mpathd") in required
     assert ("ipmp_inet", "ipmp-host-myhost") in required
-    assert minion.host.commands() == []  # rendering runs no command
+    assert beyond_grains(minion.host.commands()) == []  # rendering runs no command
 
 
 def test_empty_pillar_runs_nothing_and_succeeds(minion):
     rc, data = minion({}, "state.apply", "ipmp")
     assert rc == 0, data
     assert sorted(by_id(data)) == ["ipmp-no-groups"]
-    assert minion.host.commands() == []
+    assert beyond_grains(minion.host.commands()) == []
 
 
 def test_live_false_writes_files_only(minion):
@@ -111,7 +117,7 @@ def test_live_false_writes_files_only(minion):
     host = minion.host
     assert host.path("etc/hostname.bge0").read_text() == "myhost netmask + broadcast + group ipmp0 up\n"
     assert "live: False" in by_id(data)["ipmp-group-ipmp0"]["comment"]
-    assert [c for c in host.commands() if c[0] != "pkill"] == []
+    assert [c for c in beyond_grains(host.commands()) if c[0] != "pkill"] == []
     # At the next boot the boot script feeds the files to ifconfig
     # (ifconfig.apply_hostname_file does the same, one-line rule included);
     # the live state then finds nothing left to do.
@@ -133,7 +139,7 @@ def test_invalid_pillar_fails_render_naming_the_key(minion):
     assert rc != 0
     text = json.dumps(data)
     assert "ipmp:groups:ipmp1:interfaces:bge2: bge2 is already in group ipmp0" in text
-    assert minion.host.commands() == []
+    assert beyond_grains(minion.host.commands()) == []
     assert not minion.host.path("etc/hostname.bge0").exists()
 
 

@@ -118,7 +118,17 @@ def test_ipmp_interface_holds_addresses_but_is_no_member(model):
 
 def test_offline_refused_for_the_last_usable_interface(model):
     observed = model.observe_ifconfig(host())
-    assert model.offline_refusal(observed, "bge0") is None  # bge2 stands by
+    # bge2 stands by for IPv4 but is not plumbed for IPv6: bge0 is the
+    # group's last working IPv6 interface (issue 9: the rule is per family;
+    # this asserted None when both families were counted together)
+    assert model.offline_refusal(observed, "bge0") == (
+        "Refusing to offline bge0: it is the last working IPv6 interface of IPMP "
+        "group ipmp0 (bge1 not plumbed for IPv6, bge2 not plumbed for IPv6)"
+    )
+    data = host()
+    data["bge2"]["inet6"] = inet("fe80::3", "RUNNING", "IPv6", "NOFAILOVER", "STANDBY", "INACTIVE",
+                                 group="ipmp0")
+    assert model.offline_refusal(model.observe_ifconfig(data), "bge0") is None  # bge2 stands by
     text = model.offline_refusal(observed, "e1000g0")
     assert text == (
         "Refusing to offline e1000g0: it is the last working interface of IPMP "
@@ -126,6 +136,19 @@ def test_offline_refused_for_the_last_usable_interface(model):
     )
     assert model.offline_refusal(observed, "e1000g1") == "e1000g1 is already offline"
     assert model.offline_refusal(observed, "nge0") is None  # not a member
+
+
+def test_offline_counts_each_family_on_its_own(model):
+    data = host()
+    # bge0 is the only working IPv4 member once bge2 fails, though bge2 still
+    # works for IPv6
+    data["bge2"]["inet"]["flags"].append("FAILED")
+    data["bge2"]["inet6"] = inet("fe80::3", "UP", "RUNNING", "IPv6", group="ipmp0")
+    text = model.offline_refusal(model.observe_ifconfig(data), "bge0")
+    assert text.startswith("Refusing to offline bge0: it is the last working interface of IPMP group ipmp0")
+    # an interface plumbed for IPv4 only is not held back by IPv6
+    data = host()
+    assert model.offline_refusal(model.observe_ifconfig(data), "bge2") is None
 
 
 def test_offline_of_a_failed_interface_with_nobody_left(model):
