@@ -41,7 +41,7 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 # The bin/ of the Python running this: salt-master, salt-minion, salt, salt-run.
 BIN = pathlib.Path(sys.executable).parent
 # The checkout directories whose files Salt syncs to minions and the master.
-SYNCED_DIRS = ("_modules", "_states", "_utils", "_beacons", "_runners", "_engines", "_grains")
+SYNCED_DIRS = ("_modules", "_states", "_utils", "_beacons", "_runners", "_engines")
 DEFAULT_NICS = ("bge0", "bge1", "bge2")
 FILE_IGNORE_REGEX = [r"(^|/)__pycache__(/|$)"]
 # Beacon and engine events of the ipmp pipeline -> the alert runner.

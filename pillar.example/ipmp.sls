@@ -116,5 +116,5 @@ ipmp:
   # by salt/ipmp/mine.sls: seconds between two mine.send ipmp.status of a
   # schedule job, 0 (the default) for none. Whatever the interval, the
   # grains and (when on) the mine are refreshed after every group change.
-  mine:
-    interval: 300
+  # mine:
+  #   interval: 300

@@ -24,7 +24,7 @@
 include:
   - .groups
 
-{%- if groups %}
+{%- if groups and interval and with_master %}
 
 ipmp-grains-refresh:
   module.run:

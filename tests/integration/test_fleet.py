@@ -11,6 +11,7 @@ import pathlib
 import time
 
 import pytest
+import yaml
 
 from lab import fleet as rig
 
@@ -36,15 +37,15 @@ def _state_files():
         marker = '{%- set checked = salt["ipmp.check_pillar"]() %}'
         assert marker in map_jinja
         files["ipmp/map.jinja"] = map_jinja.replace(marker, GUARD + marker)
-    # Mine on, as pillar ipmp:mine:interval would set it.
-    defaults = (REPO / "salt" / "ipmp" / "defaults.yaml").read_text()
-    files["ipmp/defaults.yaml"] = defaults.replace("    interval: 0\n", "    interval: 3600\n")
     return files
 
 
 def _pillar_files():
+    """pillar.example with the mine on (``ipmp:mine:interval``)."""
     top = "base:\n  'sol*':\n    - ipmp\n"
-    return {"top.sls": top, "ipmp.sls": (REPO / "pillar.example" / "ipmp.sls").read_text()}
+    pillar = yaml.safe_load((REPO / "pillar.example" / "ipmp.sls").read_text())
+    pillar["ipmp"]["mine"] = {"interval": 3600}
+    return {"top.sls": top, "ipmp.sls": yaml.safe_dump(pillar, default_flow_style=False)}
 
 
 @pytest.fixture(scope="module")

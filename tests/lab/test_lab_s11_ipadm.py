@@ -47,7 +47,7 @@ def test_grains_match_salts_sunos_release():
 def test_create_layout(s11):
     tools = sorted(p.name for p in s11.bin.iterdir())
     assert tools == ["dladm", "if_mpadm", "ifconfig", "ipadm", "ipmpstat", "pkill",
-                     "svccfg", "svcprop"]
+                     "svcadm", "svccfg", "svcprop"]
     assert s11.path("etc/release").read_text().strip() == "Oracle Solaris 11.4 X86"
     store = json.loads(s11.path("etc/ipadm/ipadm.conf").read_text())
     assert list(store["interfaces"]) == ["lo0"] and list(store["addresses"]) == [
@@ -186,5 +186,6 @@ def test_svcprop_and_svccfg(s11):
     fmri = "svc:/network/ipmp:default"
     assert ok(s11, "svcprop", "-p", "config/transitive-probing", fmri) == "false\n"
     ok(s11, "svccfg", "-s", "svc:/network/ipmp", "setprop", "config/transitive-probing=true")
+    ok(s11, "svcadm", "refresh", fmri)  # the running snapshot takes the new value
     assert ok(s11, "svcprop", "-p", "config/transitive-probing", fmri) == "true\n"
     assert s11.tool("svcprop", "-p", "config/nothing", fmri).returncode == 1

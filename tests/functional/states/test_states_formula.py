@@ -87,7 +87,7 @@ def test_pillar_example_declares_every_state_in_order(minion):
         "ipmp-netmask-192.168.10.0", "ipmp-netmask-192.168.20.0", "ipmp-mpathd",
         "ipmp-hostname-bge0", "ipmp-hostname-bge2", "ipmp-hostname-e1000g0",
         "ipmp-hostname-e1000g1", "ipmp-hostname6-e1000g0", "ipmp-hostname6-e1000g1",
-        "ipmp-group-ipmp0", "ipmp-group-ipmp1", "ipmp-grains-refresh",
+        "ipmp-group-ipmp0", "ipmp-group-ipmp1",
     ])
     group = states["ipmp-group-ipmp0"]
     args = {}
