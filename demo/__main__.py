@@ -159,7 +159,7 @@ def run(keep=False):
             changed = _highstate(fleet)
             if changed:
                 raise RuntimeError("second highstate changed {} states".format(changed))
-        with Step("salt-run ipmp.report: every group of the fleet, from the mine (no minion asked)"):
+        with Step("salt-run ipmp.report: every group of the fleet"):
             rc, out = fleet.salt_run("ipmp.report")
             say(out.rstrip())
 
