@@ -112,6 +112,19 @@ def host_command(host, *argv):
     return proc.stdout
 
 
+def wait_until(check, timeout=30, what="condition"):
+    """Poll ``check()`` every 0.2 s until it returns something true, and
+    return that; AssertionError naming ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for {}".format(what))
+        time.sleep(0.2)
+
+
 def build_group(host):
     """ipmp0 by hand: bge0 and bge1 active with data addresses, bge2 standby (link-based)."""
     host_command(host, "ifconfig", "bge0", "plumb")

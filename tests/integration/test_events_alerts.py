@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from lab.fleet import build_group
+from lab.fleet import build_group, wait_until
 
 pytestmark = [pytest.mark.slow]
 
@@ -72,17 +72,6 @@ def salt_master(salt_master_factory, webhook):
         ret = master.salt_run_cli(timeout=120).run("saltutil.sync_all")
         assert ret.returncode == 0, ret
         yield master
-
-
-def wait_until(check, timeout=30, what="condition"):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for {}".format(what))
-        time.sleep(0.2)
 
 
 def settle(alert_log, seconds=2.5):

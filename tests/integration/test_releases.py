@@ -8,6 +8,7 @@ import time
 import pytest
 
 from lab.fleet import ALERT_REACTOR
+from lab.fleet import wait_until as fleet_wait_until
 
 RELEASES = {"solaris11": "s11", "illumos": "omni"}
 FDT = "FAILURE_DETECTION_TIME"
@@ -47,14 +48,7 @@ def set_fdt(host, value):
 
 
 def wait_until(check, timeout=20, what="condition"):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for {}".format(what))
-        time.sleep(0.2)
+    return fleet_wait_until(check, timeout=timeout, what=what)
 
 
 @pytest.fixture(scope="module")
