@@ -573,6 +573,53 @@ def _missing_nics(names):
 # --------------------------------------------------------------------------
 # the state
 # --------------------------------------------------------------------------
+def interfaces_exist(name, interfaces=None):
+    """
+    Stop the run before anything is written or changed when an interface the
+    pillar manages live is neither plumbed (``ifconfig -a``) nor a data link
+    of this host (``dladm show-link``).  The formula runs it first with
+    ``failhard``, so a mistyped or missing NIC leaves the hosts, netmasks,
+    mpathd and hostname files untouched.
+
+    name
+        A label for the check.
+    interfaces
+        The interface names to look for (the formula passes every interface
+        with ``live`` on).
+
+    .. code-block:: yaml
+
+        ipmp-interfaces-exist:
+          ipmp_group.interfaces_exist:
+            - interfaces: [bge0, bge2]
+            - order: 1
+            - failhard: true
+    """
+    ret = __utils__["ipmp_stateret.new"](name)
+    try:
+        if not isinstance(interfaces or [], (list, tuple)):
+            raise SaltInvocationError("interfaces must be a list of interface names")
+        for ifname in interfaces or []:
+            __utils__["ipmp_validate.member"](ifname, "interfaces")
+        names = sorted(set(interfaces or []))
+    except (SaltInvocationError, ValueError) as exc:
+        return __utils__["ipmp_stateret.error"](ret, exc, "Invalid arguments")
+    if not names:
+        ret["comment"] = "No interface to look for"
+        return ret
+    try:
+        plumbed = set(n.split(":", 1)[0] for n in __salt__["ifconfig.show"]())
+    except CommandExecutionError as exc:
+        return __utils__["ipmp_stateret.failed"](
+            ret, "Cannot read the interfaces: {}".format(exc)
+        )
+    missing = _missing_nics(sorted(set(names) - plumbed))
+    if missing:
+        return __utils__["ipmp_stateret.failed"](ret, missing)
+    ret["comment"] = "Interfaces {} exist".format(", ".join(names))
+    return ret
+
+
 def present(name, interfaces=None, failure_detection="link", live=True, hosts=None, root=None):
     """
     Make the IPMP group ``name`` live on this host as declared.

@@ -83,7 +83,7 @@ def test_pillar_example_declares_every_state_in_order(minion):
     assert rc == 0, data
     states = {sid: body for sid, body in data.items()}
     assert sorted(states) == sorted([
-        "ipmp-host-myhost", "ipmp-host-web", "ipmp-host-web-e1000g0", "ipmp-host-web-e1000g1",
+        "ipmp-interfaces-exist", "ipmp-host-myhost", "ipmp-host-web", "ipmp-host-web-e1000g0", "ipmp-host-web-e1000g1",
         "ipmp-netmask-192.168.10.0", "ipmp-netmask-192.168.20.0", "ipmp-mpathd",
         "ipmp-hostname-bge0", "ipmp-hostname-bge2", "ipmp-hostname-e1000g0",
         "ipmp-hostname-e1000g1", "ipmp-hostname6-e1000g0", "ipmp-hostname6-e1000g1",
@@ -100,6 +100,9 @@ def test_pillar_example_declares_every_state_in_order(minion):
     assert ("ipmp_mpathd", "ipmp-mpathd") in required
     assert ("ipmp_inet", "ipmp-host-myhost") in required
     assert beyond_grains(minion.host.commands()) == []  # rendering runs no command
+    check = states["ipmp-interfaces-exist"]["ipmp_group"]
+    assert {"order": 1} in check and {"failhard": True} in check
+    assert {"interfaces": ["bge0", "bge2", "e1000g0", "e1000g1"]} in check
 
 
 def test_empty_pillar_runs_nothing_and_succeeds(minion):
@@ -141,6 +144,32 @@ def test_invalid_pillar_fails_render_naming_the_key(minion):
     assert "ipmp:groups:ipmp1:interfaces:bge2: bge2 is already in group ipmp0" in text
     assert beyond_grains(minion.host.commands()) == []
     assert not minion.host.path("etc/hostname.bge0").exists()
+
+
+def etc_bytes(host):
+    return {
+        str(path.relative_to(host.root)): path.read_bytes()
+        for path in sorted(pathlib.Path(str(host.path("etc"))).rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_missing_nic_stops_the_run_before_any_file_is_written(minion):
+    """A NIC the host does not have is found by the first state, before the
+    hosts, netmasks, mpathd and hostname files are touched."""
+    pillar = example()
+    pillar["ipmp"]["groups"]["ipmp0"]["interfaces"]["bge9"] = {"standby": True}
+    before = etc_bytes(minion.host)
+    rc, data = minion(pillar, "state.apply", "ipmp")
+    assert rc != 0
+    ran = by_id(data)
+    check = ran["ipmp-interfaces-exist"]
+    assert check["result"] is False
+    assert check["comment"].startswith("bge9 does not exist on this host (not in dladm show-link")
+    assert [sid for sid, body in ran.items() if body.get("changes")] == []
+    assert etc_bytes(minion.host) == before
+    assert [c for c in beyond_grains(minion.host.commands())
+            if c not in (["dladm", "show-link", "-p"], ["ifconfig", "-a"])] == []
 
 
 def test_pillar_is_validated_once_per_run(minion):
