@@ -429,6 +429,22 @@ def events(limit=50):
         raise CommandExecutionError("Cannot read {}: {}".format(path, exc))
 
 
+def platform():
+    """
+    The IPMP implementation this host runs: ``solaris10`` (classic
+    in.mpathd, hostname files), ``solaris11`` or ``illumos`` (Clearview:
+    IPMP interfaces, ipadm). Chosen from the grains, or the ``ipmp.platform``
+    config key when set.
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt '*' ipmp.platform
+    """
+    return _platform()
+
+
 def check_pillar(data=None):
     """
     Validate the ``ipmp`` pillar (or ``data``) against the formula's schema

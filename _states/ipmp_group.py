@@ -552,6 +552,129 @@ def _unreachable(show, group, wanted, test=False):
     return out
 
 
+def _platform():
+    """``solaris10``, ``solaris11`` or ``illumos`` (the one place decides)."""
+    return __utils__["ipmp_platform.platform"](
+        __grains__, __salt__["config.get"]("ipmp.platform", None)
+    )
+
+
+def _ipadm_members(group, wanted, netmasks, root):
+    """The declared members as :func:`ipmp_plan_ipadm.plan` takes them:
+    addresses with their prefix lengths."""
+    plan = "ipmp_plan_ipadm."
+    entries = []
+    for network, mask in sorted((netmasks or {}).items()):
+        entries.append((str(network), str(mask)))
+    path = __utils__["ipmp_files.confine"](
+        root, __utils__["ipmp_validate.root_path"](root, __utils__["ipmp_files.relpath"]("netmasks"))
+    )
+    entries += __utils__[plan + "netmasks_entries"](__utils__["ipmp_files.read"](path) or "")
+    members = {}
+    for ifname, family, want in wanted:
+        iface = group["interfaces"][ifname]
+        member = members.setdefault(
+            ifname, {"name": ifname, "standby": want["standby"], "address": {}, "test": {}}
+        )
+        for key, slot, declared in (
+            ("address_ip", "address", iface.get("address6" if family == "inet6" else "address")),
+            ("test_ip", "test", iface.get("test_address6" if family == "inet6" else "test_address")),
+        ):
+            addr = want[key]
+            if not addr:
+                continue
+            if family == "inet":
+                plen = __utils__[plan + "prefixlen"](addr, want["netmask"], entries)
+            else:
+                text = str(declared)
+                plen = int(text.rsplit("/", 1)[1]) if "/" in text else 64
+            member[slot][family] = "{}/{}".format(addr, plen)
+    return [members[n] for n in sorted(members)]
+
+
+def _ipadm_host(refresh=False):
+    return __utils__["ipmp_plan_ipadm.observe"](
+        __salt__["ipadm.show_if"](refresh=refresh),
+        __salt__["ipadm.show_addr"](refresh=refresh),
+        __salt__["ipadm.show_ifprop"](prop="standby", proto="ip", refresh=refresh),
+    )
+
+
+def _present_ipadm(ret, name, members, test, skipped):
+    """``present`` on Solaris 11 and illumos: plan from one read, run the
+    steps through the ipadm module (re-checking the guard on a fresh read
+    before a step that takes an interface away), then read again and
+    verify.  Under test the plan is the prediction."""
+    plan = __utils__["ipmp_plan_ipadm.plan"]
+    refused = ValueError  # ipmp_plan_ipadm.Refused
+    try:
+        host = _ipadm_host()
+        steps, after = plan(host, name, members)
+    except CommandExecutionError as exc:
+        return __utils__["ipmp_stateret.failed"](ret, "Cannot read the interfaces: {}".format(exc))
+    except refused as exc:
+        return __utils__["ipmp_stateret.failed"](ret, "{}. Nothing was changed.".format(exc))
+    missing = _missing_nics(sorted(s["args"][0] for s in steps if s["function"] == "create_ip"))
+    if missing:
+        return __utils__["ipmp_stateret.failed"](ret, missing)
+    problem = None
+    for step in steps:
+        if test:
+            ret["changes"].setdefault(step["object"], {}).setdefault("ipadm", []).append(
+                step["command"]
+            )
+            continue
+        try:
+            if step["function"] in ("remove_ipmp", "set_ifprop"):
+                refusal = __utils__["ipmp_plan_ipadm.guard"](_ipadm_host(refresh=True), step)
+                if refusal:
+                    problem = "{}. Nothing further was changed.".format(refusal)
+                    break
+            __salt__["ipadm." + step["function"]](*step["args"])
+        except (CommandExecutionError, SaltInvocationError) as exc:
+            problem = "{} failed: {}. Nothing further was changed.".format(step["command"], exc)
+            break
+        ret["changes"].setdefault(step["object"], {}).setdefault("ipadm", []).append(
+            step["command"]
+        )
+    if not test and not problem and steps:
+        try:
+            after = _ipadm_host(refresh=True)
+            left, _ = plan(after, name, members)
+        except (CommandExecutionError, refused) as exc:
+            left, problem = [], "Cannot verify group {}: {}".format(name, exc)
+        if left:
+            problem = "After the changes, group {} still differs: {}".format(
+                name, "; ".join(s["command"] for s in left)
+            )
+    if not problem:
+        lost = __utils__["ipmp_plan_ipadm.stranded"](after, name, members)
+        if lost:
+            problem = (
+                "Declared data addresses {} on no working interface of group {}: {}. "
+                "Repair the group's interfaces (links, probe targets, offline) and run "
+                "the state again.".format("would be" if test else "are", name, ", ".join(lost))
+            )
+    comments = []
+    if ret["changes"]:
+        comments.append("{} group {} ({}): {}".format(
+            "Would change" if test else "Changed", name, "ipadm",
+            "; ".join(c for obj in sorted(ret["changes"]) for c in ret["changes"][obj]["ipadm"]),
+        ))
+    elif not problem:
+        comments.append("Group {} is as declared".format(name))
+    if problem:
+        comments.append(problem)
+    if skipped:
+        comments.append("Skipped (live: False): {}".format(", ".join(skipped)))
+    ret["comment"] = "\n".join(comments)
+    if problem:
+        ret["result"] = False
+    elif test and ret["changes"]:
+        ret["result"] = None
+    return ret
+
+
 def _missing_nics(names):
     """A refusal naming the NICs to plumb that the host does not have
     (``dladm show-link``), or None.  Read only when something must be
@@ -608,7 +731,10 @@ def interfaces_exist(name, interfaces=None):
         ret["comment"] = "No interface to look for"
         return ret
     try:
-        plumbed = set(n.split(":", 1)[0] for n in __salt__["ifconfig.show"]())
+        if _platform() == "solaris10":
+            plumbed = set(n.split(":", 1)[0] for n in __salt__["ifconfig.show"]())
+        else:
+            plumbed = set(__salt__["ipadm.show_if"]())
     except CommandExecutionError as exc:
         return __utils__["ipmp_stateret.failed"](
             ret, "Cannot read the interfaces: {}".format(exc)
@@ -620,7 +746,8 @@ def interfaces_exist(name, interfaces=None):
     return ret
 
 
-def present(name, interfaces=None, failure_detection="link", live=True, hosts=None, root=None):
+def present(name, interfaces=None, failure_detection="link", live=True, hosts=None, root=None,
+            netmasks=None):
     """
     Make the IPMP group ``name`` live on this host as declared.
 
@@ -640,6 +767,14 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
         the hosts file has them (the formula passes ``ipmp:hosts``).
     root
         Directory the hosts file is read under; default ``ipmp.root``.
+    netmasks
+        ``{network: mask}`` (the formula passes ``ipmp:netmasks``): on Solaris
+        11 and illumos the prefix length of an IPv4 address without a
+        ``netmask`` comes from it, then from ``/etc/inet/netmasks``, as
+        ``netmask +`` would.
+
+    On Solaris 11 and illumos the group is an IPMP interface named after it,
+    made persistent with ``ipadm`` (see ``ipmp_plan_ipadm``).
     """
     ret = __utils__["ipmp_stateret.new"](name)
     test = bool(__opts__["test"])
@@ -685,10 +820,16 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
                         except SaltInvocationError as exc:
                             raise SaltInvocationError("{}: {}".format(path, exc))
                 wanted.append((ifname, family, want))
+        if netmasks is not None and not isinstance(netmasks, dict):
+            raise SaltInvocationError("netmasks must be a mapping of network to mask")
+        if _platform() != "solaris10":
+            members = _ipadm_members(group, wanted, netmasks, root)
     except (SaltInvocationError, ValueError, IOError, OSError) as exc:
         return __utils__["ipmp_stateret.error"](
             ret, exc, "Invalid arguments for group {}".format(name)
         )
+    if _platform() != "solaris10":
+        return _present_ipadm(ret, name, members, test, skipped)
     try:
         show = __salt__["ifconfig.show"]()
     except CommandExecutionError as exc:

@@ -294,7 +294,10 @@ class Ipadm(object):
             self.member_error("add", member, ipmp_name, EBUSY)
         if not temporary and (self.temporary(member) or self.temporary(ipmp_name)):
             self.member_error("add", member, ipmp_name, ETEMPORARY)
-        CV.set_member(self.st, member, CV.group_name(self.st, ipmp_name), self.s11)
+        # Both releases turn the member's existing addresses into test addresses
+        # after add-ipmp (illumos ipadm.c calls ipadm_mark_testaddrs() once the
+        # interface is added; Solaris 11: in.mpathd(8)).
+        CV.set_member(self.st, member, CV.group_name(self.st, ipmp_name), True)
         if not temporary:
             self.store["interfaces"][member]["ipmp"] = ipmp_name
             self.save()

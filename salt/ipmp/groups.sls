@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # vim: ft=sls
 #
-# Per group: /etc/hostname.<if> (and hostname6.<if>) for every interface,
+# Per group: on Solaris 10 /etc/hostname.<if> (and hostname6.<if>) for every
+# interface (Solaris 11 and illumos keep the group in ipadm's store instead),
 # then the live membership (plumb, group, standby, addresses, up) for the
 # interfaces that differ, one at a time. The hosts, netmasks and mpathd
 # states run first. Every name is rendered through `| json`, so a group or
@@ -13,9 +14,13 @@ include:
   - .prep
   - .mpathd
 
+{#- Solaris 10 persists a group in hostname files; Solaris 11 and illumos
+    in ipadm's store, which the group state writes itself. #}
+{%- set hostname_files = salt["ipmp.platform"]() == "solaris10" %}
+
 {%- for group_name, group in ipmp.groups | dictsort %}
 {%-   set probe = group.failure_detection == "probe" %}
-{%-   for if_name, iface in group.interfaces | dictsort %}
+{%-   for if_name, iface in group.interfaces | dictsort if hostname_files %}
 
 ipmp-hostname-{{ if_name }}:
   ipmp_hostname.managed:
@@ -53,6 +58,7 @@ ipmp-group-{{ group_name }}:
     - failure_detection: {{ group.failure_detection | json }}
     - live: {{ group.live | json }}
     - hosts: {{ ipmp.hosts | json }}
+    - netmasks: {{ ipmp.netmasks | json }}
     - interfaces: {{ group.interfaces | json }}
 {%-   if ipmp.hosts or ipmp.netmasks or ipmp.mpathd %}
     - require:
