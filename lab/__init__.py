@@ -11,6 +11,7 @@ exit as Solaris 10 does and log every run to ``var/lab/argv.log``.
                                   [--os solaris10|solaris11|illumos]
     python -m lab link  HOST_DIR NIC down|up     # pull / plug the cable
     python -m lab probe HOST_DIR NIC fail|ok     # probe targets stop / start answering
+    python -m lab reboot HOST_DIR                # boot from persistent configuration only
     python -m lab show  HOST_DIR                 # simulated state as JSON
     python -m lab argv  HOST_DIR                 # the command log
 

@@ -114,6 +114,13 @@ def cmd_probe(opts):
     return 0
 
 
+def cmd_reboot(opts):
+    """Boot the host again from its persistent configuration (lab/boot.py)."""
+    from lab.boot import reboot
+    with _session(opts.host_dir) as ctx:
+        return reboot(ctx, sys.stdout, sys.stderr)
+
+
 def cmd_show(opts):
     with _session(opts.host_dir) as ctx:
         json.dump(ctx.state, sys.stdout, indent=1)
@@ -154,6 +161,10 @@ def parser():
         cmd.add_argument("nic")
         cmd.add_argument("state", choices=states)
         cmd.set_defaults(func=func)
+    reboot = sub.add_parser("reboot", help="reboot: bring the host up from its persistent "
+                                           "configuration only (hostname files, ipadm's store)")
+    reboot.add_argument("host_dir")
+    reboot.set_defaults(func=cmd_reboot)
     show = sub.add_parser("show", help="print the host's simulated state as JSON")
     show.add_argument("host_dir")
     show.set_defaults(func=cmd_show)
