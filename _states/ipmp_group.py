@@ -885,6 +885,162 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
     return ret
 
 
+def absent(name, interfaces=None, root=None):
+    """
+    Take interfaces out of the IPMP group ``name``, or dismantle it.
+
+    name
+        The IPMP group name.
+    interfaces
+        The members to take out; all of them (dismantle the group) when
+        omitted.
+
+    Safe on every release: a member that is failed or offline, or whose
+    leaving would take away the group's last working interface, is refused
+    with nothing changed.  Solaris 10: ``ifconfig <if> group ""`` (and
+    ``-standby``); the addresses stay on the interface and its hostname
+    files lose ``group`` and ``standby``.  Solaris 11 and illumos: ``ipadm
+    remove-ipmp``; dismantling moves the IPMP interface's data addresses to
+    a working former member, then ``ipadm delete-ipmp``.  Under test the
+    same steps are reported, not run.
+
+    .. code-block:: yaml
+
+        ipmp1:
+          ipmp_group.absent: []
+        bge2-out-of-ipmp0:
+          ipmp_group.absent:
+            - name: ipmp0
+            - interfaces: [bge2]
+    """
+    ret = __utils__["ipmp_stateret.new"](name)
+    test = bool(__opts__["test"])
+    try:
+        __utils__["ipmp_validate.group"](name)
+        if interfaces is not None:
+            if isinstance(interfaces, str) or not isinstance(interfaces, (list, tuple)):
+                raise SaltInvocationError("interfaces must be a list of interface names")
+            for ifname in interfaces:
+                __utils__["ipmp_validate.member"](ifname, "interfaces")
+        root = __utils__["ipmp_stateret.root"](root, __salt__["config.get"])
+    except (SaltInvocationError, ValueError) as exc:
+        return __utils__["ipmp_stateret.error"](ret, exc, "Invalid arguments for group {}".format(name))
+    try:
+        if _platform() == "solaris10":
+            return _absent_ifconfig(ret, name, interfaces, root, test)
+        return _absent_ipadm(ret, name, interfaces, test)
+    except CommandExecutionError as exc:
+        return __utils__["ipmp_stateret.failed"](ret, "Cannot read the interfaces: {}".format(exc))
+
+
+def _absent_ifconfig(ret, name, interfaces, root, test):
+    show = __salt__["ifconfig.show"]()
+    members = __utils__["ipmp_plan_leave.members_s10"](show, name)
+    leaving = [m for m in (members if interfaces is None else interfaces) if m in members]
+    observed = _model("observe_ifconfig")(show)
+    for ifname in leaving:
+        member = observed.members[ifname]
+        if member.state in ("failed", "offline"):
+            return __utils__["ipmp_stateret.failed"](ret, (
+                "Refused: {} is {}; its data addresses live on another member of group {} "
+                "and would go back to a NIC that cannot carry them. Repair it (or replace "
+                "the NIC) first. Nothing was changed.".format(ifname, member.state, name)
+            ))
+    if interfaces is not None:
+        gone = []
+        for ifname in leaving:
+            for family in observed.members[ifname].families:
+                refusal = _model("takeaway_refusal")(
+                    _without_members(observed, gone), ifname, family,
+                    leaves=name, joins="no group",
+                )
+                if refusal:
+                    return __utils__["ipmp_stateret.failed"](ret, refusal)
+            gone.append(ifname)
+    steps = __utils__["ipmp_plan_leave.ifconfig_leave"](show, name, leaving)
+    files = []
+    for ifname in sorted(leaving):
+        for kind in ("hostname", "hostname6"):
+            path = __utils__["ipmp_files.confine"](
+                root, __utils__["ipmp_validate.root_path"](
+                    root, __utils__["ipmp_files.relpath"](kind, ifname)
+                ),
+            )
+            new = __utils__["ipmp_plan_leave.hostname_without_group"](
+                __utils__["ipmp_files.read"](path), name
+            )
+            if new is not None:
+                files.append((ifname, path, new))
+    for ifname, family, tokens in steps:
+        command = "ifconfig {} {} {}".format(ifname, family, " ".join(t or '""' for t in tokens))
+        if not test:
+            try:
+                __salt__["ifconfig.configure"](ifname, tokens, family)
+            except (CommandExecutionError, SaltInvocationError) as exc:
+                return __utils__["ipmp_stateret.failed"](
+                    ret, "{} failed: {}. Nothing further was changed.".format(command, exc)
+                )
+        ret["changes"].setdefault(ifname, {}).setdefault("ifconfig", []).append(command)
+    for ifname, path, new in files:
+        diff = __utils__["ipmp_files.manage"](path, new, test=test)
+        if diff:
+            ret["changes"].setdefault(ifname, {})[path] = diff
+    return _absent_report(ret, name, members, leaving, test)
+
+
+def _without_members(observed, gone):
+    """``observed`` with the interfaces ``gone`` already out of their group."""
+    if not gone:
+        return observed
+    out = copy.copy(observed)
+    out.members = dict((k, v) for k, v in observed.members.items() if k not in gone)
+    return out
+
+
+def _absent_ipadm(ret, name, interfaces, test):
+    host = _ipadm_host()
+    info = host["if"].get(name)
+    if info is None or info["class"] != "ipmp":
+        ret["comment"] = "Group {} is not on this host".format(name)
+        return ret
+    members = list(info["over"])
+    dismantle = interfaces is None
+    leaving = members if dismantle else [m for m in interfaces if m in members]
+    try:
+        steps = __utils__["ipmp_plan_leave.ipadm_leave"](
+            host, name, leaving, dismantle, __utils__["ipmp_plan_ipadm.guard"]
+        )
+    except ValueError as exc:
+        return __utils__["ipmp_stateret.failed"](ret, "{}. Nothing was changed.".format(exc))
+    for step in steps:
+        if not test:
+            try:
+                __salt__["ipadm." + step["function"]](*step["args"])
+            except (CommandExecutionError, SaltInvocationError) as exc:
+                return __utils__["ipmp_stateret.failed"](
+                    ret, "{} failed: {}. Nothing further was changed.".format(step["command"], exc)
+                )
+        ret["changes"].setdefault(step["object"], {}).setdefault("ipadm", []).append(
+            step["command"]
+        )
+    return _absent_report(ret, name, members, leaving if not dismantle else members, test)
+
+
+def _absent_report(ret, name, members, leaving, test):
+    if not ret["changes"]:
+        ret["comment"] = (
+            "Group {} is not on this host".format(name) if not members
+            else "None of the interfaces is in group {}".format(name)
+        )
+        return ret
+    ret["comment"] = "{} {} out of group {}".format(
+        "Would take" if test else "Took", ", ".join(sorted(leaving)), name
+    )
+    if test:
+        ret["result"] = None
+    return ret
+
+
 def _converge(name, wanted, show, test, changes):
     """Apply (or, under test, simulate) the plans one interface and family at
     a time, each planned from a fresh read.  Fills ``changes``; returns
