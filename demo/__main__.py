@@ -1,11 +1,14 @@
 """
-The salt-ipmp demo: a local salt-master with three lab Solaris 10 minions.
+The salt-ipmp demo: a local salt-master with a mixed fleet of lab minions,
+one Solaris 10, one Solaris 11.4 and one illumos.
 
-It converges them from pillar.example with one highstate, shows the fleet's
-IPMP groups, forces a failover with ``ipmp.offline``, brings the interface
-back with ``ipmp.online``, pulls a cable in the lab, and shows the alert for
-each. Everything runs on loopback under a temporary directory and is shut
-down at the end.
+It converges all three from the one pillar.example with one highstate
+(hostname files and ifconfig on Solaris 10, IPMP interfaces in ipadm's store
+on Solaris 11 and illumos), shows the fleet's IPMP groups, forces a failover
+on Solaris 10 with ``ipmp.offline`` and brings the interface back with
+``ipmp.online``, reboots the Solaris 11 host and finds its groups back, pulls
+a cable there, and shows the alert for each drill. Everything runs on
+loopback under a temporary directory and is shut down at the end.
 
     python -m demo [--keep]
 """
@@ -19,7 +22,8 @@ import time
 
 from lab.fleet import REPO, Fleet
 
-MINIONS = ["sol1", "sol2", "sol3"]
+RELEASES = {"sol10": "solaris10", "sol11": "solaris11", "omni": "illumos"}
+MINIONS = list(RELEASES)
 NICS = ["bge0", "bge1", "bge2", "e1000g0", "e1000g1"]
 # Every minion follows in.mpathd's log with the ipmp_events engine from its first start.
 ENGINES = [{"ipmp_events": {"interval": 0.05}}]
@@ -52,7 +56,7 @@ class Step:
 def _pillar_files():
     with open(os.path.join(REPO, "pillar.example", "ipmp.sls")) as fh:
         ipmp = fh.read()
-    top = "base:\n  'G@kernel:SunOS and G@kernelrelease:5.10':\n    - match: compound\n    - ipmp\n"
+    top = "base:\n  'kernel:SunOS':\n    - match: grain\n    - ipmp\n"
     return {"top.sls": top, "ipmp.sls": ipmp}
 
 
@@ -139,9 +143,10 @@ def _drill(fleet, minion, title, act, kinds):
 def run(keep=False):
     fleet = Fleet({minion: {"engines": ENGINES} for minion in MINIONS}, NICS,
                   pillar_files=_pillar_files(), state_files={"top.sls": STATE_TOP},
-                  master_id="demo-master", prefix="salt-ipmp-demo-", keep=keep)
-    say("salt-ipmp demo: a salt-master and lab Solaris 10 minions {} under {}".format(
-        ", ".join(MINIONS), fleet.root))
+                  master_id="demo-master", prefix="salt-ipmp-demo-", keep=keep,
+                  release=RELEASES)
+    say("salt-ipmp demo: a salt-master and lab minions {} under {}".format(
+        ", ".join("{} ({})".format(m, r) for m, r in RELEASES.items()), fleet.root))
     try:
         with Step("creating 3 lab hosts (NICs {})".format(", ".join(NICS))):
             fleet.create_hosts()
@@ -172,7 +177,12 @@ def run(keep=False):
         _drill(fleet, minion, "failback: salt {} ipmp.online bge0".format(minion),
                lambda: _salt_ok(fleet, minion, "ipmp.online", "bge0"), {"failback", "repair"})
 
-        minion = MINIONS[1]
+        minion = "sol11"
+        with Step("reboot of {} (python -m lab reboot): its groups come back from ipadm's "
+                  "store".format(minion)):
+            fleet.lab("reboot", fleet.host(minion))
+            rc, out = fleet.salt(minion, "ipmp.status", "ipmp0")
+            say(out.rstrip())
         _drill(fleet, minion, "cable pulled in the lab: bge0 of {}".format(minion),
                lambda: fleet.lab("link", fleet.host(minion), "bge0", "down"),
                {"link_down", "failure", "failover"})

@@ -70,9 +70,10 @@ def run_lab(*args):
     return proc.stdout
 
 
-def create_host(root, hostname, nics=DEFAULT_NICS):
-    """``python -m lab create ROOT --hostname HOSTNAME --nics NICS``; return ``root`` as a Path."""
-    run_lab("create", root, "--hostname", hostname, "--nics", ",".join(nics))
+def create_host(root, hostname, nics=DEFAULT_NICS, release=lab.DEFAULT_RELEASE):
+    """``python -m lab create ROOT --hostname HOSTNAME --nics NICS --os RELEASE``;
+    return ``root`` as a Path."""
+    run_lab("create", root, "--hostname", hostname, "--nics", ",".join(nics), "--os", release)
     return pathlib.Path(root)
 
 
@@ -258,6 +259,8 @@ class Fleet:
 
     ``minions`` is a list of minion ids, or a dict of id -> extra minion
     config (an ``engines`` entry goes through :func:`minion_config`);
+    ``release`` is one lab release for every minion or a dict of minion id ->
+    release (a mixed fleet);
     ``pillar_files`` and ``state_files`` ({relative path: text}) are written to
     the master's pillar root and first file root; ``master`` is extra master
     config.  :meth:`configure_master` and :meth:`configure_minion` add more
@@ -318,9 +321,16 @@ class Fleet:
             self.minion_extra[minion] = {}
         self.minion_extra[minion].update(config)
 
+    def release_of(self, minion):
+        """The lab release of ``minion`` (``release`` may be one for all, or
+        a dict of minion id -> release)."""
+        if isinstance(self.release, dict):
+            return self.release.get(minion, lab.DEFAULT_RELEASE)
+        return self.release
+
     def create_hosts(self):
         for minion in self.minions:
-            create_host(self.host(minion), minion, self.nics)
+            create_host(self.host(minion), minion, self.nics, self.release_of(minion))
 
     def lab(self, *args):
         """``python -m lab ARGS`` (pass ``fleet.host(minion)`` where a host is wanted)."""
@@ -372,7 +382,8 @@ class Fleet:
             "random_reauth_delay": 0,
             "tcp_keepalive": True,
         })
-        config.update(minion_config(self.host(minion), self.release, extra.pop("engines", None)))
+        config.update(minion_config(self.host(minion), self.release_of(minion),
+                                    extra.pop("engines", None)))
         config.update(extra)
         return config
 

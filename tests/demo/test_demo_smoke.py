@@ -1,7 +1,8 @@
 """
-The README's demo command, run whole: it must converge the lab fleet, show
-the alerts for the forced failover, the failback and the pulled cable, and
-leave no process behind.
+The README's demo command, run whole: it must converge the mixed lab fleet
+(Solaris 10, Solaris 11.4, illumos) from one pillar, bring the Solaris 11
+host's groups back after a reboot, show the alerts for the forced failover,
+the failback and the pulled cable, and leave no process behind.
 """
 
 import os
@@ -34,6 +35,12 @@ def test_demo_runs_end_to_end():
     assert "The link has gone down on bge0" in out
     assert out.count("ALERT [") >= 4, out
     assert "group ipmp0 is degraded (bge0 offline, bge2 active)" in out, out
+    for minion in ("sol10", "sol11", "omni"):
+        assert re.search(r"^\s+{}: \d+ states, 0 changed, 0 failed$".format(minion), out, re.M), out
+        assert re.search(r"^{}\s+ipmp1\s+ok\s+e1000g0\s+e1000g1".format(minion), out, re.M), out
+    reboot = out.split("reboot of sol11", 1)[1].split("cable pulled", 1)[0]
+    assert re.search(r"bge0:\s+-+\s+state:\s+active", reboot), reboot
+    assert "ALERT [warning] alert sol11/ipmp0: link_down bge0" in out, out
     assert "demo finished in" in out
     # Nothing left running, nothing left on disk.
     assert _salt_processes_under(root) == []
