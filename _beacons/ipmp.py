@@ -145,6 +145,13 @@ def _watcher(conf, name):
         utils,
         status=_status,
         status_interval=interval if want_status else None,
+        accept=utils["ipmp_watch.authenticity"](
+            utils,
+            utils["ipmp_watch.nodename"](
+                utils["ipmp_validate.root_path"], __salt__["config.get"]("ipmp.root", "/")
+            ),
+            __salt__["config.get"]("ipmp.events_untagged", False),
+        ),
     )
     watchers[name] = (key, watcher)
     return watcher

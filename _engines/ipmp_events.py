@@ -142,6 +142,7 @@ def start(messages=None, interval=None, status=False, status_interval=None):
         _utils(),
         status=_status,
         status_interval=float(conf["status_interval"]) if conf["status"] else None,
+        accept=_authenticity(),
     )
     sender = _Sender(__opts__)
     log.info("ipmp_events: following %s every %ss", path, interval)
@@ -150,6 +151,17 @@ def start(messages=None, interval=None, status=False, status_interval=None):
     finally:
         sender.close()
         watcher.close()
+
+
+def _authenticity():
+    """Lines in.mpathd did not write on this host are not events."""
+    return __utils__["ipmp_watch.authenticity"](
+        _utils(),
+        __utils__["ipmp_watch.nodename"](
+            __utils__["ipmp_validate.root_path"], __salt__["config.get"]("ipmp.root", "/")
+        ),
+        __salt__["config.get"]("ipmp.events_untagged", False),
+    )
 
 
 def _run(watcher, sender, minion_id, interval, path, running=lambda: True):

@@ -369,6 +369,11 @@ def _messages_path():
 def _tail_events(path, limit):
     """The last ``limit`` in.mpathd events of a syslog file, oldest first."""
     parse = __utils__["ipmp_events.parse_line"]
+    accept = __utils__["ipmp_watch.authenticity"](
+        _utils(),
+        __utils__["ipmp_watch.nodename"](__utils__["ipmp_validate.root_path"], _root()),
+        __salt__["config.get"]("ipmp.events_untagged", False),
+    )
     found = []
     with open(path, "rb") as handle:
         handle.seek(0, os.SEEK_END)
@@ -393,7 +398,7 @@ def _tail_events(path, limit):
                 if b"in.mpathd" not in raw:
                     continue
                 event = parse(raw.decode("utf-8", "replace").rstrip("\r"))
-                if event:
+                if event and not accept(event):
                     found.append(event)
                     if len(found) >= limit:
                         break

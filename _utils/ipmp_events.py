@@ -438,6 +438,45 @@ def parse_line(line):
     return event
 
 
+def impostor(event, hostname=None, untagged=False):
+    """Why a parsed line is not really in.mpathd's on this host, or None.
+
+    in.mpathd logs through syslog(3C) with facility ``daemon`` and the
+    message ids of the catalogue; syslogd writes the sending host's name.
+    A line without a host field, from another host, with another facility,
+    with a message id that does not match its text, or with a level the
+    catalogue does not give that message, was written by someone else (for
+    instance ``logger -t in.mpathd``, which logs ``user.notice``).  A line
+    with no ``[ID ...]`` tag at all is accepted only when ``untagged`` is
+    true: that is what syslog writes when the log driver's msgid property is
+    off (``ndd -set /dev/log msgid 0``), and what ``logger`` writes too.
+
+    ``hostname``: this host's node name (``/etc/nodename``); None skips the
+    host comparison (the host field is still required)."""
+    host = event.get("host")
+    if not host:
+        return "no host field"
+    if hostname and host.split(".", 1)[0].lower() != str(hostname).split(".", 1)[0].lower():
+        return "logged by host {} (this host is {})".format(host, hostname)
+    msgid = event.get("msgid")
+    head = _LINE_RE.match(event.get("message") or "")
+    facility = head.group("facility").lower() if head and head.group("facility") else None
+    if facility is None:
+        if not untagged:
+            return "no [ID msgid facility.level] tag (set ipmp.events_untagged if msgid logging is off)"
+        return None
+    if facility != "daemon":
+        return "facility {} (in.mpathd logs to daemon)".format(facility)
+    name = event.get("event")
+    known = [m for m in CATALOG if m.event == name]
+    if known and msgid not in set(m.msgid for m in known):
+        return "message id {} does not match the text of a {} message".format(msgid, name)
+    level = event.get("level")
+    if known and level and level not in set(lv for m in known for lv in m.levels):
+        return "level {} is not the level of a {} message".format(level, name)
+    return None
+
+
 def parse_text(text):
     """Every in.mpathd event in a block of syslog text (str or bytes), in order."""
     if isinstance(text, bytes):

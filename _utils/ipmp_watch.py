@@ -84,12 +84,36 @@ def messages_path(config_get, root_path, messages=None, error=None):
     return root_path(root, name)
 
 
-def message_watcher(path, cachedir, consumer, utils, status=None, status_interval=None):
+def nodename(root_path, root):
+    """This host's node name, the host field syslogd writes: the first word
+    of ``<root>/etc/nodename``, or None when it cannot be read."""
+    try:
+        with open(root_path(root or "/", "/etc/nodename"), "rb") as handle:
+            words = handle.read(256).decode("utf-8", "replace").split()
+    except (IOError, OSError, ValueError):
+        return None
+    return words[0] if words else None
+
+
+def authenticity(utils, hostname, untagged):
+    """The ``accept`` check for :class:`Watcher`: ``ipmp_events.impostor``
+    with this host's name and the ``ipmp.events_untagged`` setting."""
+    impostor = utils["ipmp_events.impostor"]
+
+    def check(event):
+        return impostor(event, hostname=hostname, untagged=bool(untagged))
+
+    return check
+
+
+def message_watcher(path, cachedir, consumer, utils, status=None, status_interval=None,
+                    accept=None):
     """
     A :class:`Watcher` on ``path`` whose position (and status snapshot) are
     kept under ``cachedir`` for ``consumer`` (see ``ipmp_follow.state_path``),
     so a restart neither repeats nor loses lines.  ``utils`` is the caller's
-    ``__utils__``; ``status_interval`` None turns the status polls off.
+    ``__utils__``; ``status_interval`` None turns the status polls off;
+    ``accept`` (see :func:`authenticity`) drops lines in.mpathd did not write.
     """
     state_file = utils["ipmp_follow.state_path"](cachedir, consumer, path)
     return watcher(
@@ -98,6 +122,7 @@ def message_watcher(path, cachedir, consumer, utils, status=None, status_interva
         status=status,
         status_interval=status_interval,
         status_file=os.path.splitext(state_file)[0] + ".status.json",
+        accept=accept,
     )
 
 
@@ -163,6 +188,7 @@ class Watcher(object):
         status_interval=None,
         status_file=None,
         clock=time.time,
+        accept=None,
     ):
         self.follower = follower
         self.parse = parse
@@ -178,6 +204,8 @@ class Watcher(object):
         self._next_status = None
         self._said = set()  # groups syslog spoke about since the last poll
         self._status_error = None
+        self.accept = accept
+        self.impostors = 0
 
     def poll(self):
         """Return the new events (list of dicts), in file order."""
@@ -189,6 +217,13 @@ class Watcher(object):
                 log.warning("ipmp: cannot parse %r: %s", line[:200], exc)
                 continue
             if not event:
+                continue
+            why = self.accept(event) if self.accept is not None else None
+            if why:
+                self.impostors += 1
+                if self.impostors == 1 or self.impostors % 100 == 0:
+                    log.warning("ipmp: not an in.mpathd event (%s; %d so far): %r",
+                                why, self.impostors, event.get("message", "")[:200])
                 continue
             if not event.get("group") and event.get("interface"):
                 group = self.group_of(event["interface"])

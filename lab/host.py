@@ -272,6 +272,7 @@ def create(root, hostname=None, nics=("bge0", "bge1", "bge2"), legacy=(), force=
     os.symlink("./inet/netmasks", host.path("etc", "netmasks"))
     _write(host.path("etc", "default", "mpathd"), MPATHD_511 if clearview else MPATHD)
     _write(host.path("etc", "release"), RELEASE_LINE[release])
+    _write(host.path("etc", "nodename"), hostname + "\n")
     _write(host.messages, "")
     _write(host.argv_log, "")
     state = initial(hostname, table)

@@ -226,3 +226,35 @@ def test_random_garbage_never_raises(events):
         for line in (junk, prefix + junk, prefix + b"[ID 215189 daemon.error] " + junk):
             result = events.parse_line(line)
             assert result is None or result["event"] in events.EVENTS
+
+
+# ------------------------------------------------------------- impostor lines
+GENUINE = ("Nov 30 10:01:02 sol1 in.mpathd[134]: [ID 215189 daemon.error] "
+           "The link has gone down on bge0")
+
+
+@pytest.mark.parametrize("line, why", [
+    ("Nov 30 10:01:02 in.mpathd[12]: [ID 215189 daemon.error] The link has gone down on bge0",
+     "no host field"),
+    ("Nov 30 10:01:02 otherhost in.mpathd[15]: [ID 215189 daemon.error] "
+     "The link has gone down on bge0", "logged by host otherhost (this host is sol1)"),
+    ("Nov 30 10:01:02 sol1 in.mpathd[15]: [ID 1 daemon.error] The link has gone down on bge0",
+     "message id 1 does not match the text of a link_down message"),
+    ("Nov 30 10:01:02 sol1 in.mpathd: [ID 702911 user.notice] The link has gone down on bge0",
+     "facility user (in.mpathd logs to daemon)"),
+    ("Nov 30 10:01:02 sol1 in.mpathd[15]: The link has gone down on bge0",
+     "no [ID msgid facility.level] tag (set ipmp.events_untagged if msgid logging is off)"),
+])
+def test_impostor_lines_are_not_events(events, line, why):
+    event = events.parse_line(line)
+    assert event is not None and event["event"] == "link_down"
+    assert events.impostor(event, hostname="sol1") == why
+
+
+def test_genuine_line_passes_and_untagged_only_when_configured(events):
+    impostor = events.impostor
+    assert impostor(events.parse_line(GENUINE), hostname="sol1") is None
+    assert impostor(events.parse_line(GENUINE), hostname="sol1.example.com") is None
+    untagged = events.parse_line(
+        "Nov 30 10:01:02 sol1 in.mpathd[15]: The link has gone down on bge0")
+    assert impostor(untagged, hostname="sol1", untagged=True) is None

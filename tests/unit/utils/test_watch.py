@@ -104,6 +104,31 @@ def test_lines_become_events_with_the_group_filled_in(utils, log, tmp_path):
     assert watcher.more is False
 
 
+def test_lines_in_mpathd_did_not_write_are_dropped(utils, log, tmp_path, load_util):
+    root = tmp_path / "root"
+    (root / "etc").mkdir(parents=True)
+    (root / "etc" / "nodename").write_text("sol1\n")
+    hostname = utils["ipmp_watch.nodename"](load_util("ipmp_validate").root_path, str(root))
+    assert hostname == "sol1"
+    watcher = utils["ipmp_watch.message_watcher"](
+        str(log), str(tmp_path / "cache"), "test", utils,
+        accept=utils["ipmp_watch.authenticity"](utils, hostname, False),
+    )
+    watcher.poll()
+    append(log,
+           LINK_DOWN.replace(" sol1 ", " otherhost "),                    # another host
+           "Jan  5 10:22:01 sol1 in.mpathd: [ID 702911 user.notice] "      # logger -t in.mpathd
+           "The link has gone down on bge0",
+           LINK_DOWN.replace("215189", "1"),                                # wrong msgid
+           LINK_DOWN)
+    assert [(e["event"], e["host"]) for e in watcher.poll()] == [("link_down", "sol1")]
+    assert watcher.impostors == 3
+
+
+def test_no_nodename_file_means_no_host_comparison(utils, tmp_path, load_util):
+    assert utils["ipmp_watch.nodename"](load_util("ipmp_validate").root_path, str(tmp_path)) is None
+
+
 def test_collaborators_come_from_the_callers_utils(utils, log, tmp_path, load_util):
     watcher = make(utils, log, tmp_path)
     assert watcher.parse is load_util("ipmp_events").parse_line
