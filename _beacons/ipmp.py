@@ -172,9 +172,13 @@ def beacon(config):
     # neither repeats this batch nor re-reads it.
     watcher.commit()
     tag = utils["ipmp_watch.event_tag"]
+    full_tag = utils["ipmp_watch.full_tag"]
+    sign = utils["ipmp_event_sign.sign"]
     ret = []
     for event in events:
-        item = dict(event)
+        # Signed with the tag Salt will give it (salt/beacon/<id>/<name>/...),
+        # so the alert runner can tell this minion sent it.
+        item = sign(__opts__, full_tag(__opts__["id"], event, name), event)
         item["tag"] = tag(event)
         ret.append(item)
     return ret

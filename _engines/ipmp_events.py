@@ -167,6 +167,7 @@ def _authenticity():
 def _run(watcher, sender, minion_id, interval, path, running=lambda: True):
     """Poll, send, save the position; sleep only when the file is idle."""
     full_tag = __utils__["ipmp_watch.full_tag"]
+    sign = __utils__["ipmp_event_sign.sign"]
     while running():
         try:
             events = watcher.poll()
@@ -176,7 +177,7 @@ def _run(watcher, sender, minion_id, interval, path, running=lambda: True):
             continue
         for event in events:
             tag = full_tag(minion_id, event, BEACON_NAME)
-            if not sender.send(tag, event):
+            if not sender.send(tag, sign(__opts__, tag, event)):
                 log.warning("ipmp_events: could not send %s to the master", tag)
         watcher.commit()
         if not watcher.more:

@@ -167,6 +167,17 @@ def _refresh_mine(minion):
         log.warning("ipmp.alert: cannot refresh the mine of %s: %s", minion, exc)
 
 
+def _signature_check():
+    """``check(minion, tag, event)``: why an event is not signed by its
+    sender (``ipmp_event_sign``); None (no check) only when the master sets
+    ``ipmp.alert_unsigned: true``, for minions that run an older salt-ipmp."""
+    if __opts__.get("ipmp.alert_unsigned") is True:
+        return None
+    check = _fn("ipmp_event_sign.check")
+    opts = __opts__
+    return lambda minion, tag, event: check(opts, minion, tag, event)
+
+
 def _snapshot(status):
     """What an alert and its summary compare (None when there is no status)."""
     return _fn("ipmp_model.snapshot")(status) if isinstance(status, dict) else None
@@ -196,6 +207,7 @@ def alert(tag=None, data=None, minion=None, **kwargs):  # pylint: disable=unused
             group=__utils__.get("ipmp_validate.group"),
             interface=__utils__.get("ipmp_validate.interface"),
             accepted=_accepted,
+            signed=_signature_check(),
         )
     except _Missing as exc:
         checked = {"rejected": str(exc)}

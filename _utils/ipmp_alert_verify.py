@@ -43,7 +43,8 @@ class Rejected(Exception):
     """An event the runner will not act on (the reason is logged)."""
 
 
-def check(tag, data, minion=None, opts=None, group=None, interface=None, accepted=None):
+def check(tag, data, minion=None, opts=None, group=None, interface=None, accepted=None,
+          signed=None):
     """
     ``{"minion", "group", "event"}`` for an event the runner may act on, or
     ``{"rejected": <why>}``: the loader hands out functions, not exception
@@ -52,16 +53,21 @@ def check(tag, data, minion=None, opts=None, group=None, interface=None, accepte
     ``opts`` are the master's; ``group`` and ``interface`` the validators
     ``ipmp_validate.group`` and ``ipmp_validate.interface`` (None when the master
     lacks them: such an event is rejected); ``accepted`` a function
-    returning the ids of minions with an accepted key.
+    returning the ids of minions with an accepted key; ``signed``
+    (``ipmp_event_sign.check`` bound to the master's opts, or None to skip)
+    says why the event is not signed by its sender.
     """
     try:
-        sender, tag_group, event = verify(tag, data, minion, opts, group, interface, accepted)
+        sender, tag_group, event = verify(
+            tag, data, minion, opts, group, interface, accepted, signed
+        )
     except Rejected as exc:
         return {"rejected": str(exc)}
     return {"minion": sender, "group": tag_group, "event": event}
 
 
-def verify(tag, data, minion=None, opts=None, group=None, interface=None, accepted=None):
+def verify(tag, data, minion=None, opts=None, group=None, interface=None, accepted=None,
+           signed=None):
     """
     Check an event as the reactor hands it over; return
     ``(minion, group, event)`` or raise :class:`Rejected`.
@@ -97,6 +103,10 @@ def verify(tag, data, minion=None, opts=None, group=None, interface=None, accept
     if minion is not None and minion != sender:
         raise Rejected("reactor minion {!r} does not match sender {!r}".format(minion, sender))
     valid_minion(sender, opts, accepted)
+    if signed is not None:
+        why = signed(sender, tag, event)
+        if why:
+            raise Rejected("not sent by {}: {}".format(sender, why))
     event = clean(event)
     if event.get("event") != tag_event:
         raise Rejected("event {!r} does not match tag event {!r}".format(event.get("event"), tag_event))
@@ -152,7 +162,7 @@ def clean(event):
     for key in sorted(k for k in event if isinstance(k, str)):
         if len(out) >= MAX_KEYS:
             break
-        if not KEY_RE.match(key) or key in ("id", "_stamp"):
+        if not KEY_RE.match(key) or key in ("id", "_stamp", "sig", "sig_alg"):
             continue
         val = event[key]
         if isinstance(val, str):

@@ -215,6 +215,33 @@ def test_forged_event_naming_another_minion_is_ignored(
     assert not [j for j in jobs if "sol2" in (j.data.get("minions") or [])]
 
 
+def test_preload_forgery_of_a_beacon_event_is_ignored(
+    engine_minion, bystander, alert_log, salt_master, event_listener
+):
+    """sol1 hands the master a beacon-shaped event in sol2's name through
+    ``preload``: Salt passes its ``id`` through unchecked, but sol1 cannot
+    sign it with sol2's key."""
+    since = settle(alert_log, seconds=1)
+    mark = len(bystander.host.argv())
+    after = time.time()
+    tag = "salt/beacon/sol2/ipmp/ipmp0/failure"
+    forged = {"id": "sol2", "event": "failure", "group": "ipmp0", "interface": "bge0",
+              "sent": time.time(), "sig": "AAAA"}
+    preload = json.dumps({"events": [{"tag": tag, "data": forged}]})
+    ret = engine_minion.salt_call_cli.run("event.fire_master", "{}", "x", "preload=" + preload)
+    assert ret.returncode == 0, ret
+    returns = wait_until(
+        lambda: runner_returns(event_listener, salt_master, after),
+        what="the ipmp.alert runner to finish",
+    )
+    result = returns[0]["return"]
+    assert result["result"] is False, result
+    assert "not sent by sol2" in result["comment"], result
+    time.sleep(1)
+    assert alert_log.read(since=since) == []
+    assert bystander.host.argv(since=mark) == []
+
+
 def test_engine_events_reach_the_master_with_the_beacon_tag(engine_minion, salt_master, event_listener, alert_log):
     since = settle(alert_log)
     after = time.time()

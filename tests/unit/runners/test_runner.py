@@ -47,6 +47,23 @@ def tag_of(data, minion=None, group=None):
     )
 
 
+def make_keys(pki, keys, minions):
+    """A Salt key pair per minion: ``keys/<id>/minion.pem`` (the minion's
+    own) and ``pki/minions/<id>`` (what the master accepted)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    (pki / "minions").mkdir(parents=True, exist_ok=True)
+    for minion in minions:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        (keys / minion).mkdir(parents=True, exist_ok=True)
+        (keys / minion / "minion.pem").write_bytes(key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption()))
+        (pki / "minions" / minion).write_bytes(key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+
+
 class FakeKey:
     def __init__(self, accepted):
         self.accepted = accepted
@@ -60,7 +77,7 @@ class FakeKey:
 RUNNER_UTILS = (
     "ipmp_validate", "ipmp_events", "ipmp_model", "ipmp_report", "ipmp_alert_verify",
     "ipmp_alert_fold", "ipmp_alert_record", "ipmp_alert_sinks", "ipmp_alert_settings",
-    "ipmp_alert_status",
+    "ipmp_alert_status", "ipmp_event_sign",
 )
 
 
@@ -88,8 +105,26 @@ class Master:
             return []
         return [json.loads(line) for line in self.log.read_text().splitlines()]
 
-    def alert(self, data, tag=None, **kwargs):
-        return self.mod.alert(tag=tag or tag_of(data), data=data, **kwargs)
+    def sign(self, data, tag, minion=None):
+        """``data`` signed as the minion ``minion`` (default: the tag's) would sign it."""
+        if not isinstance(data, dict):
+            return data
+        minion = minion or tag.split("/")[2]
+        opts = {"pki_dir": str(self.keys / minion)}
+        if data.get("cmd") == "_minion_event" and isinstance(data.get("data"), dict):
+            return dict(data, data=self.signer(opts, tag, data["data"]))
+        return self.signer(opts, tag, data)
+
+    def later(self, data, **kwargs):
+        """``alert(data)`` as a call for another thread, signed now (as the
+        minion signed it before sending), so the threads race in the runner."""
+        tag = kwargs.pop("tag", None) or tag_of(data)
+        signed = self.sign(data, tag, kwargs.pop("signed_by", None))
+        return lambda: self.mod.alert(tag=tag, data=signed, **kwargs)
+
+    def alert(self, data, tag=None, signed_by=None, **kwargs):
+        tag = tag or tag_of(data)
+        return self.mod.alert(tag=tag, data=self.sign(data, tag, signed_by), **kwargs)
 
 
 @pytest.fixture
@@ -111,6 +146,9 @@ def master(load_extension, load_util, tmp_path, monkeypatch):
     }
     state = Master(mod, tmp_path)
     state.statuses = [DEGRADED]
+    state.keys = tmp_path / "keys"
+    make_keys(tmp_path / "pki", state.keys, ("sol1", "sol2"))
+    state.signer = load_util("ipmp_event_sign").sign
     monkeypatch.setattr(mod.salt.key, "get_key", lambda opts: FakeKey(["sol1", "sol2"]))
     monkeypatch.setattr(mod, "_status_fetcher", lambda setting: state.fetch)
     monkeypatch.setattr(
@@ -170,7 +208,7 @@ def test_failure_and_failover_fold_into_one_alert(master):
     fail = event("failure", interface="bge0")
     over = event("failover", interface="bge0", to="bge2")
     results = in_threads(
-        lambda: master.alert(down), lambda: master.alert(fail), lambda: master.alert(over)
+        master.later(down), master.later(fail), master.later(over)
     )
     alerts = master.alerts()
     assert len(alerts) == 1, alerts
@@ -190,7 +228,9 @@ def test_alert_lists_events_in_the_order_the_master_received_them(master):
     def send(name, **fields):
         data = event(name, interface="bge0", **fields)
         data["_stamp"] = stamps[name]
-        return lambda: master.alert(data)
+        tag = tag_of(data)
+        signed = master.sign(data, tag)  # before the race, as a minion would have
+        return lambda: master.mod.alert(tag=tag, data=signed)
 
     in_threads(send("failover", to="bge2"), send("failure"), send("link_down"))
     (alert,) = master.alerts()
@@ -203,8 +243,9 @@ def test_failure_waits_for_the_failover_that_follows(master):
     master.mod.__opts__["ipmp.alert_settle"] = 0.5
     master.statuses = [DEGRADED, DEGRADED]
     results = in_threads(
-        lambda: master.alert(event("failure", interface="bge0")),
-        lambda: (time.sleep(0.15), master.alert(event("failover", interface="bge0", to="bge2")))[1],
+        master.later(event("failure", interface="bge0")),
+        (lambda late: lambda: (time.sleep(0.15), late())[1])(
+            master.later(event("failover", interface="bge0", to="bge2"))),
     )
     assert results[1]["folded"] == results[0]["alert"]["id"]
     (alert,) = master.alerts()
@@ -225,8 +266,9 @@ def test_failure_without_a_failover_waits_only_the_settle_time(master):
 def test_events_after_the_alert_same_story_no_summary(master):
     master.statuses = [DEGRADED, DEGRADED]
     results = in_threads(
-        lambda: master.alert(event("failure", interface="bge0")),
-        lambda: (time.sleep(0.15), master.alert(event("failover", interface="bge0", to="bge2")))[1],
+        master.later(event("failure", interface="bge0")),
+        (lambda late: lambda: (time.sleep(0.15), late())[1])(
+            master.later(event("failover", interface="bge0", to="bge2"))),
     )
     assert results[1]["folded"] == results[0]["alert"]["id"]
     assert [a["kind"] for a in master.alerts()] == ["alert"]
@@ -238,7 +280,7 @@ def test_events_after_the_alert_same_story_no_summary(master):
 def test_flap_gives_alert_then_summary(master):
     master.statuses = [DEGRADED, OK]
     results = in_threads(
-        lambda: master.alert(event("link_down", interface="bge0")),
+        master.later(event("link_down", interface="bge0")),
         lambda: (time.sleep(0.1), master.alert(event("link_up", interface="bge0")))[1],
         lambda: (time.sleep(0.2), master.alert(event("repair", interface="bge0")))[1],
     )
@@ -260,7 +302,7 @@ def test_status_change_without_new_direction_also_summarised(master):
     worse["ipmp0"]["interfaces"]["bge2"]["state"] = "failed"
     master.statuses = [DEGRADED, worse]
     in_threads(
-        lambda: master.alert(event("failure", interface="bge0")),
+        master.later(event("failure", interface="bge0")),
         lambda: (time.sleep(0.1), master.alert(event("group_failed")))[1],
     )
     alerts = master.alerts()
@@ -277,9 +319,9 @@ def test_window_closes_then_next_event_alerts_again(master):
 def test_groups_and_minions_have_separate_windows(master):
     master.delay = 0.05
     in_threads(
-        lambda: master.alert(event("failure", interface="bge0")),
-        lambda: master.alert(event("failure", interface="e1000g0", group="ipmp1")),
-        lambda: master.alert(event("failure", minion="sol2", interface="bge0")),
+        master.later(event("failure", interface="bge0")),
+        master.later(event("failure", interface="e1000g0", group="ipmp1")),
+        master.later(event("failure", minion="sol2", interface="bge0")),
     )
     got = sorted((a["minion"], a["group"]) for a in master.alerts())
     assert got == [("sol1", "ipmp0"), ("sol1", "ipmp1"), ("sol2", "ipmp0")]
@@ -358,12 +400,55 @@ FORGED = [
 
 @pytest.mark.parametrize("why, tag, data, minion", FORGED, ids=[f[0] for f in FORGED])
 def test_forged_or_malformed_events_are_ignored(master, why, tag, data, minion):
-    ret = master.mod.alert(tag=tag or tag_of(data), data=data, minion=minion)
+    # Signed by the minion the tag names, when it has a key: the rejection
+    # must come from the check each case is about.
+    tag = tag or tag_of(data)
+    name = tag.split("/")[2]
+    if (master.keys / name).is_dir():
+        data = master.sign(data, tag)
+    ret = master.mod.alert(tag=tag, data=data, minion=minion)
     assert ret["result"] is False
     assert ret["comment"].startswith("rejected: ")
     assert master.fetches == []
     assert master.alerts() == []
     assert master.fired == []
+
+
+def test_unsigned_event_is_rejected(master):
+    data = event("failure", interface="bge0")
+    ret = master.mod.alert(tag=tag_of(data), data=data)
+    assert ret["result"] is False
+    assert "not signed" in ret["comment"], ret
+    assert master.alerts() == [] and master.fetches == []
+
+
+def test_event_signed_by_another_minion_is_rejected(master):
+    """The preload forgery: sol2 sends a beacon-shaped event naming sol1."""
+    data = event("failure", interface="bge0")
+    ret = master.alert(data, signed_by="sol2")
+    assert ret["result"] is False
+    assert "the signature is not sol1's" in ret["comment"], ret
+    assert master.alerts() == []
+
+
+def test_tampered_or_stale_event_is_rejected(master):
+    tag = tag_of(event("failure"))
+    signed = master.sign(event("failure", interface="bge0"), tag)
+    ret = master.mod.alert(tag=tag, data=dict(signed, interface="bge2"))
+    assert ret["result"] is False and "signature is not sol1's" in ret["comment"], ret
+    old = master.signer({"pki_dir": str(master.keys / "sol1")}, tag, event("failure"),
+                        clock=lambda: time.time() - 3600)
+    ret = master.mod.alert(tag=tag, data=old)
+    assert ret["result"] is False and "sent 3600s from now" in ret["comment"], ret
+    assert master.alerts() == []
+
+
+def test_unsigned_events_only_when_the_master_allows_them(master):
+    master.mod.__opts__["ipmp.alert_unsigned"] = True
+    data = event("failure", interface="bge0")
+    ret = master.mod.alert(tag=tag_of(data), data=data)
+    assert ret["result"] is True, ret
+    assert len(master.alerts()) == 1
 
 
 def test_missing_validators_fail_closed(master):
