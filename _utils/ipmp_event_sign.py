@@ -55,6 +55,8 @@ def sign(opts, tag, event, clock=time.time):
     out = dict(event)
     out["sent"] = round(clock(), 3)
     out.pop("sig", None)
+    if not opts.get("pki_dir"):
+        return event
     path = os.path.join(opts["pki_dir"], "minion.pem")
     for name in ("sha224", "sha1"):
         out["sig_alg"] = name

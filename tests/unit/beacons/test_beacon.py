@@ -25,7 +25,8 @@ FAILURE = PREFIX.format(594170) + "NIC failure detected on bge0 of group ipmp0"
 FAILOVER = PREFIX.format(832587) + "Successfully failed over from NIC bge0 to NIC bge2"
 SSHD = "Jan  5 10:22:01 sol1 sshd[99]: [ID 800047 auth.info] Accepted publickey for root"
 # What the beacon reaches through its utils loader.
-UTILS = ("ipmp_follow", "ipmp_watch", "ipmp_events", "ipmp_model", "ipmp_options", "ipmp_validate")
+UTILS = ("ipmp_follow", "ipmp_watch", "ipmp_events", "ipmp_model", "ipmp_options", "ipmp_validate",
+         "ipmp_event_sign")
 
 
 class Minion:
@@ -302,3 +303,31 @@ def test_engine_and_beacon_tags_are_identical(minion, host, load_util):
         event = dict(item)
         suffix = event.pop("tag")
         assert tail.full_tag("sol1", event) == "salt/beacon/sol1/ipmp/" + suffix
+
+
+def test_events_are_signed_with_the_minions_key(minion, host, tmp_path, load_util):
+    """What the alert runner checks: the beacon signs each event, over the
+    tag Salt gives it, with <pki_dir>/minion.pem."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pki = tmp_path / "pki"
+    (pki / "minions").mkdir(parents=True)
+    (pki / "minion.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption()))
+    (pki / "minions" / "sol1").write_bytes(key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    minion.mod.__opts__["pki_dir"] = str(pki)
+    minion.beacon()
+    write(host, LINK_DOWN)
+    (item,) = minion.beacon()
+    assert item["sig"] and item["sig_alg"] == "sha224"
+    # as the master sees it: Salt moved the tag into the full tag and added the id
+    data = dict(item, id="sol1")
+    tag = "salt/beacon/sol1/ipmp/" + data.pop("tag")
+    check = load_util("ipmp_event_sign").check
+    assert check({"pki_dir": str(pki)}, "sol1", tag, data) is None
+    assert check({"pki_dir": str(pki)}, "sol1", tag, dict(data, interface="bge1")) == (
+        "the signature is not sol1's")

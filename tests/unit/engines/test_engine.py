@@ -41,7 +41,8 @@ def host(tmp_path):
 def engine(load_extension, host, tmp_path, monkeypatch):
     mod = load_extension(
         "_engines/ipmp_events.py",
-        utils=("ipmp_follow", "ipmp_watch", "ipmp_events", "ipmp_model", "ipmp_options", "ipmp_validate"),
+        utils=("ipmp_follow", "ipmp_watch", "ipmp_events", "ipmp_model", "ipmp_options", "ipmp_validate",
+         "ipmp_event_sign"),
     )
     config = {"ipmp.root": str(host)}
     mod.__opts__ = {"cachedir": str(tmp_path / "cache"), "id": "sol1"}
