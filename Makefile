@@ -4,7 +4,7 @@
 #                   minions against Python 3.6, and run the tests on Salt 3008 and 3006
 #   make demo       run the demo (a local master with lab Solaris minions)
 #
-# Smaller steps: make venv | lint | compat | test-3008 | test-3006 | clean | distclean
+# Smaller steps: make venv | sshd | lint | compat | test-3008 | test-3006 | clean | distclean
 # Extra pytest arguments: make test-3008 PYTEST_ARGS="-k status -x"
 
 SHELL := /bin/bash
@@ -27,9 +27,9 @@ SHIPPED_DIRS := _modules _states _utils _beacons _runners _engines _grains
 SLS_DIRS := salt pillar.example
 YAMLLINT_CONFIG := {extends: default, rules: {document-start: disable, line-length: {max: 160}, truthy: {check-keys: false}, comments: {min-spaces-from-content: 1}}}
 
-.PHONY: test venv venv-3006 lint check-pins compat test-3008 test-3006 demo clean distclean
+.PHONY: test venv venv-3006 sshd lint check-pins compat test-3008 test-3006 demo clean distclean
 
-test: lint compat test-3008 test-3006
+test: sshd lint compat test-3008 test-3006
 
 # --- virtualenvs -----------------------------------------------------------
 
@@ -56,6 +56,23 @@ $(STAMP_3006): requirements/salt-3006.txt
 	$(PY_3006) -m pip install $(PIP_FLAGS) --no-deps -r requirements/salt-3006.txt
 	$(PY_3006) -m pip check
 	@touch $@
+
+# --- sshd --------------------------------------------------------------------
+
+# tests/integration/test_salt_ssh.py starts its own sshd (Debian's openssh-server,
+# which brings ssh, scp and ssh-keygen) and fails without it.  Installed here
+# when missing, if we are root and have apt-get; otherwise say so and go on.
+SSHD := /usr/sbin/sshd
+sshd:
+	@if [ -x $(SSHD) ]; then \
+	  echo "== $(SSHD) is installed"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "== installing openssh-server (for tests/integration/test_salt_ssh.py)"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y openssh-server || exit 1; \
+	else \
+	  echo "== $(SSHD) is missing and cannot be installed here (needs root and apt-get):"; \
+	  echo "   install openssh-server, or tests/integration/test_salt_ssh.py will fail"; \
+	fi
 
 # --- checks ----------------------------------------------------------------
 

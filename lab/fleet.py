@@ -10,6 +10,8 @@ here, so that a lab minion is the same everywhere:
 - :func:`master_config`: a master for lab minions (file roots serving the
   checkout through links, reactor for alerts, ``ipmp.alert_log`` ...);
 - :func:`masterless_config`: a ``salt-call --local`` minion on a lab host;
+- :func:`ssh_roster_entry`, :func:`ssh_master_config`: a lab host reached by
+  ``salt-ssh`` through an sshd, with no minion (docs/fleet.md);
 - :class:`Fleet`: a salt-master and lab minions as subprocesses under one
   temporary directory (``python -m demo``, ``bench/alert_latency.py``);
 - lab host helpers: :func:`create_host`, :func:`run_lab` (``python -m lab``),
@@ -233,6 +235,76 @@ def masterless_config(workdir, host, minion_id, state_roots=(), pillar_roots=(),
         "pillar_roots": {"base": [str(path) for path in pillar_roots]},
     }
     config.update(minion_config(host, release))
+    return config
+
+
+# -- agentless hosts (salt-ssh) --------------------------------------------------
+
+# The directories on the target after the lab host's bin/, when no Python
+# directory is given: where python3 and the tools salt-ssh's shim calls live.
+SSH_SYSTEM_PATH = ("/usr/sbin", "/usr/bin", "/sbin", "/bin")
+
+
+def ssh_roster_entry(host, port, user, priv, thin_dir, release=lab.DEFAULT_RELEASE,
+                     python_dir=None, address="127.0.0.1"):
+    """A salt-ssh roster entry: the sshd at ``address:port`` fronts lab host ``host``.
+
+    - ``minion_opts``: :func:`minion_config` (static grains of ``release``,
+      ``ipmp.root``, ``hosts.file``); salt-ssh writes it as the minion config
+      of the Salt it runs on the target;
+    - ``set_path``: the PATH salt-ssh's shim exports on the target before it
+      looks for ``python3``: the host's ``bin/`` first (as :func:`host_environ`),
+      then ``python_dir`` if given, then :data:`SSH_SYSTEM_PATH`;
+    - ``thin_dir``: where salt-ssh unpacks Salt on the target (give each
+      target its own: two deployments into one directory race).
+    """
+    path = [str(pathlib.Path(host) / "bin")]
+    if python_dir:
+        path.append(str(python_dir))
+    path.extend(SSH_SYSTEM_PATH)
+    return {
+        "host": address,
+        "port": int(port),
+        "user": user,
+        "priv": str(priv),
+        "thin_dir": str(thin_dir),
+        "set_path": os.pathsep.join(path),
+        "minion_opts": minion_config(host, release),
+    }
+
+
+def ssh_master_config(workdir, roster_file, known_hosts_file, state_roots=(), pillar_roots=()):
+    """A master config for ``salt-ssh -c <dir>``; every file it writes is under ``workdir``.
+
+    ``file_roots`` base is ``[*state_roots, <checkout>/salt, <links>]``, the
+    links in ``workdir/ssh-checkout-root`` covering :data:`SYNCED_DIRS` and
+    ``_grains/``: salt-ssh packs the ``_modules/``, ``_states/`` and
+    ``_grains/`` it finds there (Salt 3008: and ``_utils/``; Salt 3006 does
+    not) into the tarball it ships to each target.  ``pillar_roots`` is set
+    only if given.
+    """
+    workdir = pathlib.Path(workdir)
+    links = link_checkout(workdir / "ssh-checkout-root")
+    if not os.path.lexists(str(links / "_grains")):
+        (links / "_grains").symlink_to(REPO / "_grains", target_is_directory=True)
+    salt_dir = workdir / "salt-ssh"
+    config = {
+        "user": getpass.getuser(),
+        "root_dir": str(salt_dir),
+        "pki_dir": str(salt_dir / "pki"),
+        "cachedir": str(salt_dir / "cache"),
+        "sock_dir": str(salt_dir / "sock"),
+        "log_file": str(salt_dir / "master.log"),
+        "ssh_log_file": str(salt_dir / "ssh.log"),
+        "log_level_logfile": "info",
+        "roster_file": str(roster_file),
+        "known_hosts_file": str(known_hosts_file),
+        "file_roots": {"base": [str(path) for path in state_roots]
+                       + [str(REPO / "salt"), str(links)]},
+        "file_ignore_regex": list(FILE_IGNORE_REGEX),
+    }
+    if pillar_roots:
+        config["pillar_roots"] = {"base": [str(path) for path in pillar_roots]}
     return config
 
 

@@ -19,25 +19,15 @@ REPO = pathlib.Path(__file__).resolve().parents[2]
 SYNCED = ["sol1", "sol2"]
 MINIONS = SYNCED + ["newhost"]
 NICS = ["bge0", "bge1", "bge2", "e1000g0", "e1000g1"]
-GUARD = (
-    "{%- if 'ipmp.check_pillar' not in salt %}{{ raise('salt-ipmp modules are not on this "
-    "minion: run saltutil.sync_all (a highstate does it by itself)') }}{%- endif %}\n"
-)
 SYNC_HINT = "run saltutil.sync_all"
 
 pytestmark = pytest.mark.slow
 
 
 def _state_files():
-    """The top file; with the map.jinja guard and the mine on until the
-    formula files carry them (the state root shadows salt/ipmp/ file by file)."""
-    files = {"top.sls": "base:\n  '*':\n  - ipmp\n"}
-    map_jinja = (REPO / "salt" / "ipmp" / "map.jinja").read_text()
-    if "'ipmp.check_pillar' not in salt" not in map_jinja:
-        marker = '{%- set checked = salt["ipmp.check_pillar"]() %}'
-        assert marker in map_jinja
-        files["ipmp/map.jinja"] = map_jinja.replace(marker, GUARD + marker)
-    return files
+    """The top file (the formula's map.jinja tells an unsynced minion what to do)."""
+    assert '"ipmp.check_pillar" not in salt' in (REPO / "salt" / "ipmp" / "map.jinja").read_text()
+    return {"top.sls": "base:\n  '*':\n  - ipmp\n"}
 
 
 def _pillar_files():
