@@ -48,6 +48,8 @@ def fleet():
     (grains_root / "_grains").symlink_to(REPO / "_grains", target_is_directory=True)
     roots = rig.file_roots(fleet.root, [fleet.root / "states"]) + [str(grains_root)]
     fleet.configure_master({"file_roots": {"base": roots}})
+    # sol2 follows in.mpathd's log (its engine starts once synced and restarted).
+    fleet.configure_minion("sol2", {"engines": [{"ipmp_events": {"interval": 0.05}}]})
     try:
         fleet.create_hosts()
         fleet.start()
@@ -129,3 +131,26 @@ def test_report_from_the_mine(fleet, converged):
         assert lines[0].split()[:3] == ["MINION", "GROUP", "STATE"] and "AGE" in lines[0], out
     finally:
         fleet.lab("link", fleet.host("sol1"), "bge0", "up")
+
+
+def test_an_alert_refreshes_the_mine(fleet, converged):
+    """The alert runner asks the minion for a fresh mine.send: the mine shows
+    the failure at once, not at the next interval (an hour here)."""
+
+    def mined_state():
+        rc, out = fleet.salt_run("mine.get", "sol2", "ipmp.status", "--out", "json")
+        assert rc == 0, out
+        return (json.loads(out).get("sol2") or {}).get("ipmp0", {}).get("state")
+
+    fleet.restart_minion("sol2")  # the engine is synced now: start it
+    fleet.wait_for_minions(["sol2"])
+    assert mined_state() == "ok"
+    since = len(fleet.alerts())
+    fleet.lab("link", fleet.host("sol2"), "bge0", "down")
+    try:
+        alert = fleet.wait_for_alert(
+            lambda a: a.get("minion") == "sol2" and a.get("group") == "ipmp0", since=since)
+        assert alert is not None, fleet.alerts()[since:]
+        assert _wait(lambda: mined_state() == "degraded", timeout=30), mined_state()
+    finally:
+        fleet.lab("link", fleet.host("sol2"), "bge0", "up")
