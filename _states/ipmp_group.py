@@ -34,6 +34,7 @@ cached ``ifconfig -a`` that every group state of the run shares.
 """
 
 import copy
+import functools
 import ipaddress
 import socket
 
@@ -592,11 +593,12 @@ def _ipadm_members(group, wanted, netmasks, root):
     return [members[n] for n in sorted(members)]
 
 
-def _ipadm_host(refresh=False):
+def _ipadm_host(refresh=False, links=None):
     return __utils__["ipmp_plan_ipadm.observe"](
         __salt__["ipadm.show_if"](refresh=refresh),
         __salt__["ipadm.show_addr"](refresh=refresh),
         __salt__["ipadm.show_ifprop"](prop="standby", proto="ip", refresh=refresh),
+        links,
     )
 
 
@@ -605,7 +607,10 @@ def _present_ipadm(ret, name, members, test, skipped):
     steps through the ipadm module (re-checking the guard on a fresh read
     before a step that takes an interface away), then read again and
     verify.  Under test the plan is the prediction."""
-    plan = __utils__["ipmp_plan_ipadm.plan"]
+    # illumos: only add-ipmp makes a member's addresses test addresses
+    plan = functools.partial(
+        __utils__["ipmp_plan_ipadm.plan"], rejoin=_platform() == "illumos"
+    )
     refused = ValueError  # ipmp_plan_ipadm.Refused
     try:
         host = _ipadm_host()
@@ -617,6 +622,16 @@ def _present_ipadm(ret, name, members, test, skipped):
     missing = _missing_nics(sorted(s["args"][0] for s in steps if s["function"] == "create_ip"))
     if missing:
         return __utils__["ipmp_stateret.failed"](ret, missing)
+    if any(s["function"] == "create_ip" for s in steps):
+        # plan again knowing the links of the new members (the dladm read
+        # _missing_nics made): one whose link is down starts failed
+        try:
+            host = _ipadm_host(links=__salt__["dladm.show_link"]())
+            steps, after = plan(host, name, members)
+        except (KeyError, CommandExecutionError):
+            pass
+        except refused as exc:
+            return __utils__["ipmp_stateret.failed"](ret, "{}. Nothing was changed.".format(exc))
     problem = None
     for step in steps:
         if test:

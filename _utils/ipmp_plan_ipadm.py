@@ -20,7 +20,9 @@ addresses before they join (``add-ipmp`` turns a member's existing addresses
 into test addresses on both releases), joins, data addresses, standby off,
 then the steps that take an interface away from a group last (standby on,
 leaving another group), each checked against the host as the earlier steps
-leave it.
+leave it.  On illumos, where an address made on a member is not a test
+address, a member that lacks one leaves its group, gets it and joins again
+(``rejoin``), after the new members joined.
 """
 
 import ipaddress
@@ -46,12 +48,14 @@ class Refused(ValueError):
 # --------------------------------------------------------------------------
 # the host as ipadm shows it
 # --------------------------------------------------------------------------
-def observe(interfaces, addresses, props):
+def observe(interfaces, addresses, props, links=None):
     """The host from ``ipadm.show_if``, ``ipadm.show_addr`` and
-    ``ipadm.show_ifprop(prop="standby", proto="ip")``:
+    ``ipadm.show_ifprop(prop="standby", proto="ip")``, and optionally
+    ``dladm.show_link`` (the link state of NICs with no IP interface yet):
     ``{"if": {name: {class, state, over, persistent, standby}},
-    "addr": {addrobj: {interface, address, prefixlen, persistent}}}``."""
-    out = {"if": {}, "addr": {}}
+    "addr": {addrobj: {interface, address, prefixlen, persistent}},
+    "links": {link: state}}``."""
+    out = {"if": {}, "addr": {}, "links": {}}
     for name, info in (interfaces or {}).items():
         prop = ((props or {}).get(name) or {}).get("ip", {}).get("standby") or {}
         out["if"][name] = {
@@ -68,6 +72,8 @@ def observe(interfaces, addresses, props):
             "prefixlen": info.get("prefixlen"),
             "persistent": bool(info.get("persistent")),
         }
+    for name, info in (links or {}).items():
+        out["links"][name] = (info or {}).get("state")
     return out
 
 
@@ -135,13 +141,16 @@ def _data_tag(member, family):
 def apply(host, step):
     """The host as it is after ``step`` (for the guard and for test=True)."""
     out = {"if": dict((k, dict(v, over=list(v["over"]))) for k, v in host["if"].items()),
-           "addr": dict((k, dict(v)) for k, v in host["addr"].items())}
+           "addr": dict((k, dict(v)) for k, v in host["addr"].items()),
+           "links": dict(host.get("links") or {})}
     fn, args = step["function"], step["args"]
     if fn == "create_ipmp":
         out["if"][args[0]] = {"class": "ipmp", "state": "failed", "over": [],
                               "persistent": True, "standby": False}
     elif fn == "create_ip":
-        out["if"][args[0]] = {"class": "ip", "state": "ok", "over": [],
+        # a new interface over a link that is down is failed at once
+        state = "failed" if out["links"].get(args[0]) == "down" else "ok"
+        out["if"][args[0]] = {"class": "ip", "state": state, "over": [],
                               "persistent": True, "standby": False}
     elif fn == "add_ipmp":
         out["if"][args[0]]["over"].extend(args[1])
@@ -203,13 +212,16 @@ def guard(host, step):
     return None
 
 
-def plan(host, group, members):
+def plan(host, group, members, rejoin=False):
     """The steps that make ``group`` as declared, in order, each checked by
     :func:`guard` against the host as the steps before it leave it.
 
     ``members``: ``[{"name", "standby", "address": {family: "ip/plen"},
-    "test": {family: "ip/plen"}}]`` (live members only).  Returns
-    ``(steps, host after)``; raises :class:`Refused`."""
+    "test": {family: "ip/plen"}}]`` (live members only).  ``rejoin``
+    (illumos): ipadm makes test addresses only of the addresses a member
+    has when it joins, so a member that needs a new one leaves its group
+    first and joins again.  Returns ``(steps, host after)``; raises
+    :class:`Refused`."""
     steps = []
 
     def add(step):
@@ -220,6 +232,7 @@ def plan(host, group, members):
         state[0] = apply(state[0], step)
 
     state = [host]
+    rejoining = []
     info = host["if"].get(group)
     if info is None:
         add(_step("create_ipmp", [group], group, "ipadm create-ipmp {}".format(group)))
@@ -241,16 +254,20 @@ def plan(host, group, members):
                           "an IPMP group".format(name, minfo["class"]))
         elif not minfo["persistent"]:
             raise Refused(_temporary(name, "ipadm delete-ip"))
-        for family in FAMILIES:
-            want = member["test"].get(family)
-            if not want:
-                continue
-            _address(add, state, name, want, "test" + ("6" if family == "inet6" else ""))
+        if rejoin and group_of(state[0], name) and not all(
+            _has_address(state[0], name, want) for want in member["test"].values() if want
+        ):
+            rejoining.append(member)
+            continue
+        _tests(add, state, member)
     for member in members:
         if group_of(state[0], member["name"]) is None:
-            name = member["name"]
-            add(_step("add_ipmp", [group, [name]], name,
-                      "ipadm add-ipmp -i {} {}".format(name, group)))
+            add(_join(group, member["name"]))
+    for member in rejoining:
+        # after the new members joined, one at a time
+        _leave_to_mark(add, state, member["name"])
+        _tests(add, state, member)
+        add(_join(group, member["name"]))
     for member in members:
         for family in FAMILIES:
             want = member["address"].get(family)
@@ -268,9 +285,20 @@ def plan(host, group, members):
         if other not in (None, group):
             add(_step("remove_ipmp", [other, [name]], name,
                       "ipadm remove-ipmp -i {} {}".format(name, other)))
-            add(_step("add_ipmp", [group, [name]], name,
-                      "ipadm add-ipmp -i {} {}".format(name, group)))
+            add(_join(group, name))
     return steps, state[0]
+
+
+def _join(group, name):
+    return _step("add_ipmp", [group, [name]], name, "ipadm add-ipmp -i {} {}".format(name, group))
+
+
+def _tests(add, state, member):
+    """Steps that put the member's test addresses on it."""
+    for family in FAMILIES:
+        want = member["test"].get(family)
+        if want:
+            _address(add, state, member["name"], want, "test" + ("6" if family == "inet6" else ""))
 
 
 def _standby(name, value):
@@ -284,6 +312,30 @@ def _temporary(name, delete):
         "reboot; ipadm cannot make it persistent in place: remove it ({} {}) in a "
         "maintenance window and run the state again".format(name, delete, name)
     )
+
+
+def _has_address(host, ifname, want):
+    addr = _ip(want.rsplit("/", 1)[0])
+    return any(info["address"] == addr for info in _addresses_on(host, ifname).values())
+
+
+def _leave_to_mark(add, state, name):
+    """The member leaves its group before a test address is made on it, to
+    join the declared group right after (``add-ipmp`` makes the address a
+    test address).  Guarded like any step that takes a member away; an
+    offline member is left to its administrator."""
+    other = group_of(state[0], name)
+    why = ("on illumos a new address on a member of a group is not a test address: {} "
+           "leaves {} and joins again so that ipadm makes it one".format(name, other))
+    if state[0]["if"][name]["state"] == "offline":
+        raise Refused("Refused: {} is offline (if_mpadm -d) and {}; bring it online "
+                      "(ipmp.online) first".format(name, why))
+    step = _step("remove_ipmp", [other, [name]], name,
+                 "ipadm remove-ipmp -i {} {}".format(name, other))
+    refusal = guard(state[0], step)
+    if refusal:
+        raise Refused("{} ({})".format(refusal, why))
+    add(step)
 
 
 def _address(add, state, ifname, want, base):
