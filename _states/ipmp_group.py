@@ -560,6 +560,20 @@ def _platform():
     )
 
 
+def _check_persist(persist):
+    """``ipadm``, or ``hostname_files`` on illumos (Solaris 11 does not read
+    hostname files)."""
+    if persist not in ("ipadm", "hostname_files"):
+        raise SaltInvocationError(
+            "ipmp:persist must be ipadm or hostname_files, not {!r}".format(persist)
+        )
+    if persist == "hostname_files" and _platform() != "illumos":
+        raise SaltInvocationError(
+            "ipmp:persist: hostname_files is for illumos only: Solaris 11 never reads "
+            "hostname files at boot (use ipadm, the default)"
+        )
+
+
 def _ipadm_members(group, wanted, netmasks, root):
     """The declared members as :func:`ipmp_plan_ipadm.plan` takes them:
     addresses with their prefix lengths."""
@@ -602,15 +616,25 @@ def _ipadm_host(refresh=False, links=None):
     )
 
 
-def _present_ipadm(ret, name, members, test, skipped):
+def _present_ipadm(ret, name, members, test, skipped, persist="ipadm"):
     """``present`` on Solaris 11 and illumos: plan from one read, run the
     steps through the ipadm module (re-checking the guard on a fresh read
     before a step that takes an interface away), then read again and
     verify.  Under test the plan is the prediction."""
-    # illumos: only add-ipmp makes a member's addresses test addresses
-    plan = functools.partial(
-        __utils__["ipmp_plan_ipadm.plan"], rejoin=_platform() == "illumos"
+    # illumos: only add-ipmp makes a member's addresses test addresses;
+    # with hostname files, ipadm's store is left alone (-t)
+    temporary = persist == "hostname_files"
+    planned = functools.partial(
+        __utils__["ipmp_plan_ipadm.plan"], rejoin=_platform() == "illumos",
+        temporary=temporary,
     )
+
+    def plan(host, group, wanted):
+        steps, after = planned(host, group, wanted)
+        if temporary:
+            steps = __utils__["ipmp_plan_ipadm.with_temporary"](steps, _platform())
+        return steps, after
+
     refused = ValueError  # ipmp_plan_ipadm.Refused
     try:
         host = _ipadm_host()
@@ -645,7 +669,7 @@ def _present_ipadm(ret, name, members, test, skipped):
                 if refusal:
                     problem = "{}. Nothing further was changed.".format(refusal)
                     break
-            __salt__["ipadm." + step["function"]](*step["args"])
+            __salt__["ipadm." + step["function"]](*step["args"], **step.get("kwargs", {}))
         except (CommandExecutionError, SaltInvocationError) as exc:
             problem = "{} failed: {}. Nothing further was changed.".format(step["command"], exc)
             break
@@ -762,7 +786,7 @@ def interfaces_exist(name, interfaces=None):
 
 
 def present(name, interfaces=None, failure_detection="link", live=True, hosts=None, root=None,
-            netmasks=None):
+            netmasks=None, persist="ipadm"):
     """
     Make the IPMP group ``name`` live on this host as declared.
 
@@ -787,6 +811,12 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
         11 and illumos the prefix length of an IPv4 address without a
         ``netmask`` comes from it, then from ``/etc/inet/netmasks``, as
         ``netmask +`` would.
+
+    persist
+        Solaris 11 and illumos: ``ipadm`` (default), every change kept in
+        ipadm's store; illumos only, ``hostname_files``: the changes are
+        made with ``-t`` and the group is kept in the hostname files that
+        ``ipmp_group.hostname_files`` writes (the pillar's ``ipmp:persist``).
 
     On Solaris 11 and illumos the group is an IPMP interface named after it,
     made persistent with ``ipadm`` (see ``ipmp_plan_ipadm``).
@@ -838,13 +868,14 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
         if netmasks is not None and not isinstance(netmasks, dict):
             raise SaltInvocationError("netmasks must be a mapping of network to mask")
         if _platform() != "solaris10":
+            _check_persist(persist)
             members = _ipadm_members(group, wanted, netmasks, root)
     except (SaltInvocationError, ValueError, IOError, OSError) as exc:
         return __utils__["ipmp_stateret.error"](
             ret, exc, "Invalid arguments for group {}".format(name)
         )
     if _platform() != "solaris10":
-        return _present_ipadm(ret, name, members, test, skipped)
+        return _present_ipadm(ret, name, members, test, skipped, persist)
     try:
         show = __salt__["ifconfig.show"]()
     except CommandExecutionError as exc:
@@ -897,6 +928,84 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
         ret["result"] = False
     elif test and done:
         ret["result"] = None
+    return ret
+
+
+def hostname_files(name, interfaces=None, failure_detection="link", hosts=None, root=None,
+                   netmasks=None):
+    """
+    Write the illumos boot files of IPMP group ``name`` (pillar
+    ``ipmp:persist: hostname_files``): ``/etc/hostname.<group>`` (and
+    ``hostname6``) for the IPMP interface with its data addresses, and
+    ``/etc/hostname.<member>`` naming the group, ``standby`` and the test
+    address.  At boot illumos configures these interfaces from the files
+    and ignores ipadm's store for them, so ``ipmp_group.present`` then runs
+    with ``persist: hostname_files`` and changes only the running system.
+    Same arguments as ``present``.
+
+    .. code-block:: yaml
+
+        ipmp0-files:
+          ipmp_group.hostname_files:
+            - name: ipmp0
+            - interfaces:
+                net0: {address: 192.168.10.10, test_address: 192.168.10.11}
+                net1: {test_address: 192.168.10.12, standby: true}
+            - failure_detection: probe
+    """
+    ret = __utils__["ipmp_stateret.new"](name)
+    test = bool(__opts__["test"])
+    try:
+        if _platform() != "illumos":
+            raise SaltInvocationError(
+                "ipmp:persist: hostname_files is for illumos only: Solaris 11 never reads "
+                "hostname files at boot, and Solaris 10 has its own (ipmp_hostname.managed)"
+            )
+        group = __utils__["ipmp_pillar.validate_group"](
+            name,
+            {"failure_detection": failure_detection, "live": True, "interfaces": interfaces},
+            _utils(),
+            live=True,
+            path=["interfaces"],
+            memo=__context__.get("ipmp_pillar.checked"),
+        )
+        if hosts is not None:
+            hosts = __utils__["ipmp_pillar.validate_hosts"](hosts, _utils())
+        if netmasks is not None and not isinstance(netmasks, dict):
+            raise SaltInvocationError("netmasks must be a mapping of network to mask")
+        root = __utils__["ipmp_stateret.root"](root, __salt__["config.get"])
+        resolve = _Resolver(hosts, root)
+        probe = group["failure_detection"] == "probe"
+        wanted = [
+            (ifname, family, _desired(group["interfaces"][ifname], family, probe, resolve))
+            for ifname in sorted(group["interfaces"])
+            for family in FAMILIES
+            if family == "inet" or group["interfaces"][ifname]["ipv6"]
+        ]
+        members = _ipadm_members(group, wanted, netmasks, root)
+        texts = __utils__["ipmp_plan_ipadm.hostname_files"](name, members)
+        for (ifname, family), text in sorted(texts.items()):
+            kind = __utils__["ipmp_files.hostname_kind"](family)
+            path = __utils__["ipmp_files.confine"](
+                root, __utils__["ipmp_validate.root_path"](
+                    root, __utils__["ipmp_files.relpath"](kind, ifname)
+                ),
+            )
+            diff = __utils__["ipmp_files.manage"](path, text, test=test)
+            if diff:
+                ret["changes"][path] = diff
+    except (SaltInvocationError, ValueError, IOError, OSError) as exc:
+        return __utils__["ipmp_stateret.error"](
+            ret, exc, "Invalid arguments for group {}".format(name)
+        )
+    if ret["changes"]:
+        ret["comment"] = "{} the boot files of group {}: {}".format(
+            "Would write" if test else "Wrote", name, ", ".join(sorted(ret["changes"]))
+        )
+        if test:
+            ret["result"] = None
+    else:
+        ret["comment"] = "The boot files of group {} are as declared".format(name)
     return ret
 
 
@@ -1030,7 +1139,7 @@ def _absent_ipadm(ret, name, interfaces, test):
     for step in steps:
         if not test:
             try:
-                __salt__["ipadm." + step["function"]](*step["args"])
+                __salt__["ipadm." + step["function"]](*step["args"], **step.get("kwargs", {}))
             except (CommandExecutionError, SaltInvocationError) as exc:
                 return __utils__["ipmp_stateret.failed"](
                     ret, "{} failed: {}. Nothing further was changed.".format(step["command"], exc)

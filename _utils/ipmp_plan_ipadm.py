@@ -142,16 +142,18 @@ def apply(host, step):
     """The host as it is after ``step`` (for the guard and for test=True)."""
     out = {"if": dict((k, dict(v, over=list(v["over"]))) for k, v in host["if"].items()),
            "addr": dict((k, dict(v)) for k, v in host["addr"].items()),
-           "links": dict(host.get("links") or {})}
+           "links": dict(host.get("links") or {}),
+           "temporary": bool(host.get("temporary"))}
+    made = not out["temporary"]  # what "persistent" shows for a new object
     fn, args = step["function"], step["args"]
     if fn == "create_ipmp":
         out["if"][args[0]] = {"class": "ipmp", "state": "failed", "over": [],
-                              "persistent": True, "standby": False}
+                              "persistent": made, "standby": False}
     elif fn == "create_ip":
         # a new interface over a link that is down is failed at once
         state = "failed" if out["links"].get(args[0]) == "down" else "ok"
         out["if"][args[0]] = {"class": "ip", "state": state, "over": [],
-                              "persistent": True, "standby": False}
+                              "persistent": made, "standby": False}
     elif fn == "add_ipmp":
         out["if"][args[0]]["over"].extend(args[1])
         out["if"][args[0]]["state"] = "ok" if any(
@@ -162,7 +164,7 @@ def apply(host, step):
         plen = int(args[1].rsplit("/", 1)[1])
         out["addr"][args[0]] = {"interface": args[0].split("/", 1)[0],
                                 "address": _ip(args[1]), "prefixlen": plen,
-                                "persistent": True}
+                                "persistent": made}
     elif fn == "delete_addr":
         out["addr"].pop(args[0], None)
     elif fn == "set_ifprop":
@@ -212,7 +214,7 @@ def guard(host, step):
     return None
 
 
-def plan(host, group, members, rejoin=False):
+def plan(host, group, members, rejoin=False, temporary=False):
     """The steps that make ``group`` as declared, in order, each checked by
     :func:`guard` against the host as the steps before it leave it.
 
@@ -220,7 +222,10 @@ def plan(host, group, members, rejoin=False):
     "test": {family: "ip/plen"}}]`` (live members only).  ``rejoin``
     (illumos): ipadm makes test addresses only of the addresses a member
     has when it joins, so a member that needs a new one leaves its group
-    first and joins again.  Returns ``(steps, host after)``; raises
+    first and joins again.  ``temporary``: the group is kept in hostname
+    files (illumos ``ipmp:persist: hostname_files``), so ipadm's store must
+    hold none of it; the caller runs the steps with ``-t``
+    (:func:`with_temporary`).  Returns ``(steps, host after)``; raises
     :class:`Refused`."""
     steps = []
 
@@ -231,6 +236,7 @@ def plan(host, group, members, rejoin=False):
         steps.append(step)
         state[0] = apply(state[0], step)
 
+    host = dict(host, temporary=bool(temporary))
     state = [host]
     rejoining = []
     info = host["if"].get(group)
@@ -242,8 +248,8 @@ def plan(host, group, members, rejoin=False):
             "IPMP interface takes the group's name: delete it (ipadm delete-ip {}) or "
             "rename the group".format(group, info["class"], group)
         )
-    elif not info["persistent"]:
-        raise Refused(_temporary(group, "ipadm delete-ipmp"))
+    elif info["persistent"] == bool(host.get("temporary")):
+        raise Refused(_kept_elsewhere(host, group, "ipadm delete-ipmp"))
     for member in members:
         name = member["name"]
         minfo = host["if"].get(name)
@@ -252,8 +258,8 @@ def plan(host, group, members, rejoin=False):
         elif minfo["class"] != "ip":
             raise Refused("{} is an interface of class {}; only IP interfaces can join "
                           "an IPMP group".format(name, minfo["class"]))
-        elif not minfo["persistent"]:
-            raise Refused(_temporary(name, "ipadm delete-ip"))
+        elif minfo["persistent"] == bool(host.get("temporary")):
+            raise Refused(_kept_elsewhere(host, name, "ipadm delete-ip"))
         if rejoin and group_of(state[0], name) and not all(
             _has_address(state[0], name, want) for want in member["test"].values() if want
         ):
@@ -306,6 +312,35 @@ def _standby(name, value):
                  "ipadm set-ifprop -p standby={} -m ip {}".format(value, name))
 
 
+def _kept_elsewhere(host, name, delete):
+    """The refusal for an object kept the other way than the plan keeps
+    its own: temporary when ipadm's store should hold it, in the store
+    when hostname files should (the two would both configure it at boot)."""
+    if host.get("temporary"):
+        return (
+            "{} is in ipadm's persistent store, and ipmp:persist is hostname_files: at "
+            "boot both would configure it. Remove it from the store ({} {}) in a "
+            "maintenance window, or set ipmp:persist: ipadm".format(name, delete, name)
+        )
+    return _temporary(name, delete)
+
+
+def with_temporary(steps, platform):
+    """``steps`` made with ``-t`` (illumos ``--temporary`` on the ``*-ipmp``
+    subcommands): for groups kept in hostname files, which must leave
+    ipadm's store alone."""
+    out = []
+    for step in steps:
+        words = step["command"].split(" ")
+        flag = "--temporary" if words[1].endswith("-ipmp") and platform == "illumos" else "-t"
+        if step["function"] in ("delete_addr", "delete_ipmp", "delete_ip"):
+            out.append(step)
+            continue
+        out.append(dict(step, kwargs={"temporary": True},
+                        command=" ".join(words[:2] + [flag] + words[2:])))
+    return out
+
+
 def _temporary(name, delete):
     return (
         "{} is temporary (created with ipadm -t, or by ifconfig) and would not survive a "
@@ -353,8 +388,8 @@ def _address(add, state, ifname, want, base):
                 "{} is already configured on {} ({}); move it by hand or change the "
                 "pillar".format(addr, info["interface"], aobj)
             )
-        if not info["persistent"]:
-            raise Refused(_temporary(aobj, "ipadm delete-addr"))
+        if info["persistent"] == bool(host.get("temporary")):
+            raise Refused(_kept_elsewhere(host, aobj, "ipadm delete-addr"))
         if int(info["prefixlen"]) != int(plen):
             raise Refused(
                 "{} is on {} with prefix length {}, the pillar says {}; change it in a "
@@ -422,3 +457,40 @@ def prefixlen(addr, netmask=None, entries=()):
         if value & size == net & size:
             return bits
     return _classful(addr)
+
+
+# --------------------------------------------------------------------------
+# illumos hostname files (ipmp:persist: hostname_files)
+# --------------------------------------------------------------------------
+def hostname_files(group, members):
+    """``{(interface, family): text}``: the illumos boot files that bring
+    ``group`` back, as net-physical reads them (the IPMP interface's file
+    starts with ``ipmp``; every line is the rest of an ``ifconfig <if>
+    <family>`` command).  Addresses go on lines of their own so that no file
+    is a single line with an address, to which the boot script would add
+    ``netmask +`` and so replace the prefix length."""
+    files = {}
+    data = {"inet": [], "inet6": []}
+    for member in members:
+        for family in FAMILIES:
+            if member["address"].get(family):
+                data[family].append(member["address"][family])
+    lines = ["ipmp group {}".format(group)]
+    for index, addr in enumerate(data["inet"]):
+        lines.append("{}{} up".format("addif " if index else "", addr))
+    if len(lines) == 1:
+        lines[0] += " up"
+    files[(group, "inet")] = lines
+    if data["inet6"]:
+        files[(group, "inet6")] = ["ipmp group {} up".format(group)] + [
+            "addif {} up".format(addr) for addr in data["inet6"]
+        ]
+    for member in members:
+        head = "group {}{}".format(group, " standby" if member["standby"] else "")
+        test = member["test"].get("inet")
+        files[(member["name"], "inet")] = (
+            [head, "-failover {} up".format(test)] if test else [head + " up"]
+        )
+        # ipadm create-ip plumbs both families; so does the boot
+        files[(member["name"], "inet6")] = [head + " up"]
+    return dict((key, "".join(line + "\n" for line in lines)) for key, lines in files.items())

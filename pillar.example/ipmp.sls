@@ -45,6 +45,11 @@ ipmp:
     # track only interfaces that are in a group (default true)
     track_interfaces_only_with_groups: true
 
+  # Solaris 11 and illumos: keep the groups in ipadm's store (ipadm, the
+  # default) or, on illumos only, in /etc/hostname.* files (hostname_files).
+  # Solaris 10 always uses its hostname files.
+  # persist: ipadm
+
   # IPMP groups: name (1-31 characters) -> settings.
   groups:
     # Link-based active/standby pair: bge0 carries myhost, bge2 waits.

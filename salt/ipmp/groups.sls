@@ -16,7 +16,12 @@ include:
 
 {#- Solaris 10 persists a group in hostname files; Solaris 11 and illumos
     in ipadm's store, which the group state writes itself. #}
-{%- set hostname_files = salt["ipmp.platform"]() == "solaris10" %}
+{%- set platform = salt["ipmp.platform"]() %}
+{%- set hostname_files = platform == "solaris10" %}
+{#- illumos with ipmp:persist: hostname_files keeps each group in its own
+    boot files (ipmp_group.hostname_files) and changes the running system
+    with ipadm -t. #}
+{%- set clearview_files = platform == "illumos" and ipmp.persist == "hostname_files" %}
 
 {%- for group_name, group in ipmp.groups | dictsort %}
 {%-   set probe = group.failure_detection == "probe" %}
@@ -52,6 +57,19 @@ ipmp-hostname6-{{ if_name }}:
 {%-     endif %}
 {%-   endfor %}
 
+{%-   if clearview_files %}
+
+ipmp-hostname-files-{{ group_name }}:
+  ipmp_group.hostname_files:
+    - name: {{ group_name | json }}
+    - failure_detection: {{ group.failure_detection | json }}
+    - hosts: {{ ipmp.hosts | json }}
+    - netmasks: {{ ipmp.netmasks | json }}
+    - interfaces: {{ group.interfaces | json }}
+    - require_in:
+      - ipmp_group: ipmp-group-{{ group_name }}
+{%-   endif %}
+
 ipmp-group-{{ group_name }}:
   ipmp_group.present:
     - name: {{ group_name | json }}
@@ -59,6 +77,7 @@ ipmp-group-{{ group_name }}:
     - live: {{ group.live | json }}
     - hosts: {{ ipmp.hosts | json }}
     - netmasks: {{ ipmp.netmasks | json }}
+    - persist: {{ ipmp.persist | json }}
     - interfaces: {{ group.interfaces | json }}
 {%-   if ipmp.hosts or ipmp.netmasks or ipmp.mpathd %}
     - require:

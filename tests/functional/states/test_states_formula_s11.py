@@ -100,3 +100,52 @@ def test_reboot_brings_the_groups_back_and_nothing_is_left_to_do(minion):
     assert rc == 0, data
     assert changed(data) == {}, json.dumps(changed(data))
     assert mutating(host.commands(since=mark)) == []
+
+
+def test_illumos_hostname_files_keep_the_groups_out_of_ipadms_store(formula_minion):
+    minion = formula_minion("illumos", NICS)
+    host = minion.host
+    pillar = example()
+    pillar["ipmp"]["persist"] = "hostname_files"
+    rc, predicted = minion(pillar, "state.apply", "ipmp", "test=True")
+    assert rc == 0, predicted
+    rc, data = minion(pillar, "state.apply", "ipmp")
+    assert rc == 0, data
+    assert changed(data) == changed(predicted)
+    assert host.path("etc/hostname.ipmp1").read_text() == (
+        "ipmp group ipmp1\n192.168.20.10/24 up\n")
+    assert host.path("etc/hostname6.ipmp1").read_text() == (
+        "ipmp group ipmp1 up\naddif 2001:db8:20::10/64 up\n")
+    assert host.path("etc/hostname.e1000g1").read_text() == (
+        "group ipmp1 standby\n-failover 192.168.20.12/24 up\n")
+    assert host.path("etc/hostname.bge2").read_text() == "group ipmp0 standby up\n"
+    changing = mutating(host.commands())
+    assert changing and all("-t" in c or "--temporary" in c for c in changing), changing
+    store = json.loads(host.path("etc/ipadm/ipadm.conf").read_text())
+    assert not set(store["interfaces"]) & set(NICS + ("ipmp0", "ipmp1")), store
+    before = picture(host)
+    assert before["groups"] == ["ipmp0:ipmp0:bge0 (bge2)", "ipmp1:ipmp1:e1000g0 (e1000g1)"]
+
+    subprocess.run([sys.executable, "-m", "lab", "reboot", str(host.root)], cwd=str(REPO),
+                   check=True, stdout=subprocess.PIPE)
+    after = picture(host)
+    assert after["groups"] == before["groups"]
+    assert after["members"] == before["members"]
+    mark = len(host.commands())
+    rc, data = minion(pillar, "state.apply", "ipmp")
+    assert rc == 0, data
+    assert changed(data) == {}, json.dumps(changed(data))
+    assert mutating(host.commands(since=mark)) == []
+
+
+def test_solaris11_refuses_hostname_files_naming_the_key(formula_minion):
+    minion = formula_minion("solaris11", NICS)
+    pillar = example()
+    pillar["ipmp"]["persist"] = "hostname_files"
+    rc, data = minion(pillar, "state.apply", "ipmp")
+    assert rc != 0
+    group = by_id(data)["ipmp-group-ipmp0"]
+    assert group["result"] is False
+    assert "ipmp:persist: hostname_files is for illumos only" in group["comment"], group
+    assert mutating(minion.host.commands()) == []
+    assert not list(minion.host.path("etc").glob("hostname.*"))

@@ -125,10 +125,10 @@ def _render(options, pillar):
         extensions=["jinja2.ext.do", salt.utils.jinja.SerializerExtension],
     )
 
-    def check_pillar():
+    def check_pillar(data=None):
         events, problems = options.check_pillar_events(pillar)
         assert problems == []
-        return {"events": events}
+        return {"events": events, "groups": {}}
 
     def merge(a, b, strategy="smart", merge_lists=False):
         return salt.utils.dictupdate.merge(
@@ -136,7 +136,8 @@ def _render(options, pillar):
         )
 
     env.globals.update(
-        salt={"ipmp.check_pillar": check_pillar, "slsutil.merge": merge, "file.dirname": os.path.dirname},
+        salt={"ipmp.check_pillar": check_pillar, "slsutil.merge": merge, "file.dirname": os.path.dirname,
+              "pillar.get": lambda key, default=None: {"events": pillar}},
         tpldir="ipmp",
         opts={"conf_file": "/etc/salt/minion"},
     )
