@@ -202,7 +202,8 @@ def addif(
     return its name (``bge0:1``), as ``ifconfig <if> addif`` reports it.
 
     address
-        IP address (optionally ``/prefix``) or a host name from /etc/inet/hosts.
+        IP address (optionally ``/prefix``) or a host name from /etc/inet/hosts;
+        not one no interface can use (``0.0.0.0``, loopback, multicast, ...).
     netmask, broadcast
         ``+`` (the default) looks them up in /etc/inet/netmasks; IPv4 only.
     deprecated
@@ -222,6 +223,7 @@ def addif(
     _check_interface(interface, logical=False)
     family = _check_family(family)
     _valid("host_prefix")(address, family)
+    _valid("usable_address")(address, "address")
     deprecated = _valid("boolean")(deprecated, "deprecated")
     failover = _valid("boolean")(failover, "failover")
     up = _valid("boolean")(up, "up")

@@ -346,7 +346,8 @@ def create_addr(name, address, temporary=False):
     Create a static address (``ipadm create-addr [-t] -T static -a
     <address>[/<prefixlen>] <interface>/<tag>``). A data address goes on
     the IPMP interface (``ipmp0/v4``); on Solaris 11 an address on an
-    underlying interface is a test address. ``name`` may be a bare
+    underlying interface is a test address. An address no interface can
+    use (``0.0.0.0``, loopback, multicast, a ``/0`` prefix) is refused. ``name`` may be a bare
     interface on Solaris 11 only (ipadm makes up the tag). Returns the
     address object's name (None when Solaris 11 made one up without
     printing it).
@@ -361,6 +362,7 @@ def create_addr(name, address, temporary=False):
     bare = _platform() == "solaris11"
     __utils__["ipmp_validate.addrobj"](name, bare=bare)
     __utils__["ipmp_validate.host_prefix"](address)
+    __utils__["ipmp_validate.usable_address"](address, "address")
     result = _change(
         ["create-addr"] + _temporary(temporary, "create-addr")
         + ["-T", "static", "-a", address, name]
@@ -392,7 +394,9 @@ def set_ifprop(interface, prop, value, proto="ip", temporary=False):
     -m <proto> <interface>``); True and False are ``on`` and ``off``.
     ``standby=on`` (protocol ``ip``) makes a member a standby. Names are
     the release's own: Solaris 11 ``exchange-routes``, illumos
-    ``exchange_routes``.
+    ``exchange_routes``; a name the release does not have, or ``group``
+    (use ``add_ipmp``/``remove_ipmp``), is refused before ipadm runs, as is
+    a value of the wrong shape (``standby`` takes on/off, ``mtu`` a number).
 
     CLI Example:
 
@@ -402,8 +406,7 @@ def set_ifprop(interface, prop, value, proto="ip", temporary=False):
         salt 'sol11' ipadm.set_ifprop net0 mtu 9000 proto=ipv4
     """
     __utils__["ipmp_validate.interface"](interface, logical=False)
-    __utils__["ipmp_validate.ifprop"](prop)
-    value = __utils__["ipmp_validate.ifprop_value"](value)
+    value = __utils__["ipmp_validate.settable_ifprop"](prop, value, _platform())
     __utils__["ipmp_validate.protocol"](proto)
     _change(
         ["set-ifprop"] + _temporary(temporary, "set-ifprop")

@@ -842,6 +842,7 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
             )
             return ret
         root = __utils__["ipmp_stateret.root"](root, __salt__["config.get"])
+        __utils__["ipmp_validate.root_path"](root, "/etc")  # refuse a bad root up front
         resolve = _Resolver(hosts, root)
         probe = group["failure_detection"] == "probe"
         wanted = []
@@ -861,7 +862,10 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
                             ifname, key, "6" if family == "inet6" else ""
                         )
                         try:
-                            __utils__["ipmp_validate.usable_address"](value, "address")
+                            # an IPv6 data address is never link-local (test addresses are)
+                            __utils__["ipmp_validate.usable_address"](
+                                value, "address", not (family == "inet6" and key == "address")
+                            )
                         except SaltInvocationError as exc:
                             raise SaltInvocationError("{}: {}".format(path, exc))
                 wanted.append((ifname, family, want))
@@ -974,6 +978,7 @@ def hostname_files(name, interfaces=None, failure_detection="link", hosts=None, 
         if netmasks is not None and not isinstance(netmasks, dict):
             raise SaltInvocationError("netmasks must be a mapping of network to mask")
         root = __utils__["ipmp_stateret.root"](root, __salt__["config.get"])
+        __utils__["ipmp_validate.root_path"](root, "/etc")  # refuse a bad root up front
         resolve = _Resolver(hosts, root)
         probe = group["failure_detection"] == "probe"
         wanted = [
@@ -1047,6 +1052,7 @@ def absent(name, interfaces=None, root=None):
             for ifname in interfaces:
                 __utils__["ipmp_validate.member"](ifname, "interfaces")
         root = __utils__["ipmp_stateret.root"](root, __salt__["config.get"])
+        __utils__["ipmp_validate.root_path"](root, "/etc")  # refuse a bad root up front
     except (SaltInvocationError, ValueError) as exc:
         return __utils__["ipmp_stateret.error"](ret, exc, "Invalid arguments for group {}".format(name))
     try:

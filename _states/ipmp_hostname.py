@@ -54,7 +54,7 @@ def _arg(what, func, *args):
 
 
 def _validate(name, family, address, netmask, broadcast, group, test_address, extra,
-              standby, probe):
+              standby, probe, check_link):
     """Check every argument with the command layer's validators; return the
     extra tokens as a list.  Raises SaltInvocationError naming the argument."""
     cmd = "ipmp_validate."
@@ -62,6 +62,7 @@ def _validate(name, family, address, netmask, broadcast, group, test_address, ex
     _arg("family", __utils__[cmd + "family"], family)
     _arg("standby", __utils__[cmd + "strict_boolean"], standby, "standby")
     _arg("probe", __utils__[cmd + "strict_boolean"], probe, "probe")
+    _arg("check_link", __utils__[cmd + "strict_boolean"], check_link, "check_link")
     if group is not None:
         _arg("group", __utils__[cmd + "group"], group)
     if address is not None:
@@ -69,7 +70,19 @@ def _validate(name, family, address, netmask, broadcast, group, test_address, ex
             _arg("address", __utils__[cmd + "host"], address, "inet")
         else:
             _arg("address", __utils__[cmd + "host_prefix"], address, "inet6")
-        _arg("address", __utils__[cmd + "usable_address"], address, "data address")
+        # an IPv6 data address is never link-local (test addresses are)
+        _arg("address", __utils__[cmd + "usable_address"], address, "data address",
+             family == "inet")
+    if test_address is True and family == "inet":
+        raise SaltInvocationError(
+            "test_address: true (probe from the link-local address) is for family inet6; "
+            "give an IPv4 test address"
+        )
+    if test_address is not None and test_address == address:
+        raise SaltInvocationError(
+            "test_address: {} is the data address too; a test address must be an address "
+            "of its own".format(test_address)
+        )
     if test_address is not None and test_address is not True:
         if family == "inet":
             _arg("test_address", __utils__[cmd + "host"], test_address, "inet")
@@ -155,7 +168,8 @@ def managed(
     ret = __utils__["ipmp_stateret.new"](name)
     try:
         extra = _validate(
-            name, family, address, netmask, broadcast, group, test_address, extra, standby, probe
+            name, family, address, netmask, broadcast, group, test_address, extra, standby,
+            probe, check_link,
         )
         tokens = __utils__["ipmp_files.hostname_tokens"](
             family=family,

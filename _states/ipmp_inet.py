@@ -93,7 +93,7 @@ def host(name, ip, root=None):
     try:
         if not addrs:
             raise SaltInvocationError("ip: at least one address is needed")
-        name, addrs = __utils__["ipmp_validate.hosts_entry"](name, addrs, "name")
+        name, addrs = __utils__["ipmp_validate.hosts_entry"](name, addrs, "name", "ip")
     except (SaltInvocationError, ValueError) as exc:
         return __utils__["ipmp_stateret.error"](
             ret, exc, "Invalid arguments for host {}".format(name)

@@ -67,6 +67,7 @@ def managed(
     }
     settings = {}
     try:
+        __utils__["ipmp_validate.strict_boolean"](reload, "reload")
         for arg, key in KEYS:
             if declared[arg] is None:
                 continue

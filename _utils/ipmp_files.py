@@ -577,10 +577,13 @@ def lookup_host(text, name):
 def check_network(network, mask):
     """Validate a netmasks entry; return (network, mask) as strings.
 
-    The network number must be a dotted-quad IPv4 address with no host bits
-    set under the mask, and the mask a contiguous dotted quad."""
+    The network number must be a dotted-quad IPv4 address (not 0.0.0.0)
+    with no host bits set under the mask, and the mask a contiguous dotted
+    quad (not 0.0.0.0)."""
     try:
         net = ipaddress.IPv4Address(str(network))
+        if net.is_unspecified:
+            raise ValueError(network)
     except ValueError:
         raise ValueError(
             "netmasks: {!r} is not an IPv4 network number (dotted quad)".format(network)
@@ -591,6 +594,8 @@ def check_network(network, mask):
             raise ValueError(mask)
     except ValueError:
         raise ValueError("netmasks: {!r} is not a contiguous dotted-quad netmask".format(mask))
+    if not iface.prefixlen:
+        raise ValueError("netmasks: netmask {!r} would make every address one network".format(mask))
     if int(net) & ~int(iface.netmask) & 0xFFFFFFFF:
         raise ValueError(
             "netmasks: {} has host bits set under {} (network {})".format(

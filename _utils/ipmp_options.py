@@ -10,6 +10,7 @@ everywhere. Pure: no Salt, no I/O.
 """
 
 import difflib
+import math
 import numbers
 
 __virtualname__ = "ipmp_options"
@@ -73,7 +74,12 @@ def suggest(key, allowed):
 
 
 def _is_seconds(value):
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+    """A number of seconds: a finite real (YAML's ``.nan`` and ``.inf`` are not)."""
+    return (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+    )
 
 
 def _check(key, value, status_off):

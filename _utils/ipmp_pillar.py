@@ -32,7 +32,9 @@ __virtualname__ = "ipmp_pillar"
 
 log = logging.getLogger(__name__)
 
-TOP_KEYS = ("hosts", "netmasks", "mpathd", "groups", "live", "events", "mine")
+TOP_KEYS = ("hosts", "netmasks", "mpathd", "groups", "live", "events", "mine", "persist")
+#: ``ipmp:persist``: where a Clearview group is kept for the next boot.
+PERSIST = ("ipadm", "hostname_files")
 MPATHD_KEYS = ("failure_detection_time", "failback", "track_interfaces_only_with_groups")
 GROUP_KEYS = ("failure_detection", "live", "interfaces")
 DETECTION = ("link", "probe")
@@ -163,8 +165,10 @@ def _host_or_ip(problems, path, value, family):
         if not _checked_ok(cmd.address, value):
             problems.check(path, cmd.address, value)
             return None
-        if not _checked_ok(cmd.usable_address, value, "address"):
-            problems.check(path, cmd.usable_address, value, "address")
+        # an IPv6 data address is never link-local (test addresses are)
+        link_local = family != "inet6"
+        if not _checked_ok(cmd.usable_address, value, "address", link_local):
+            problems.check(path, cmd.usable_address, value, "address", link_local)
             return None
         return value
     if "/" in value:
@@ -276,6 +280,9 @@ def _test_address6(problems, path, value):
     if isinstance(value, str):
         literal = value.split("/", 1)[0]
         if _is_ip(literal) and ipaddress.ip_address(literal).version == 6:
+            if not _checked_ok(problems.names.address, value, "inet6"):
+                problems.check(path, problems.names.address, value, "inet6")
+                return None
             if ipaddress.ip_address(literal).is_link_local:
                 return value
             problems.add(
@@ -478,11 +485,24 @@ def _memo_key(name, group):
         return None
 
 
+def _persist(problems, value):
+    """``ipmp:persist``: ``ipadm`` (default) or ``hostname_files`` (illumos
+    only; Solaris 10 always keeps its hostname files)."""
+    if value is None:
+        return "ipadm"
+    if not isinstance(value, str) or value not in PERSIST:
+        problems.add(["ipmp", "persist"], "must be {}, not {}".format(
+            " or ".join(PERSIST), problems.kind(value) if not isinstance(value, str) else repr(value)))
+        return "ipadm"
+    return value
+
+
 def validate(data, utils, memo=None):
     """Validate the ``ipmp`` pillar; return it normalised.
 
     Normalised form: ``hosts`` {name: [addresses]}, ``netmasks`` {network:
     mask}, ``mpathd`` {key: int|bool} (only the keys given), ``live`` bool,
+    ``persist`` (``ipadm`` or ``hostname_files``),
     ``events`` (``enabled`` bool plus the keys given), ``groups`` {name:
     {failure_detection, live, interfaces: {if: {address, address6, netmask,
     test_address, test_address6, standby, live, ipv6, extra}}}}.
@@ -505,6 +525,7 @@ def validate(data, utils, memo=None):
         "live": live,
         "events": _events(problems, data.get("events")),
         "mine": _mine(problems, data.get("mine")),
+        "persist": _persist(problems, data.get("persist")),
         "groups": {},
     }
     groups = _mapping(problems, ["ipmp", "groups"], data.get("groups"), "groups")

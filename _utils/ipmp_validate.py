@@ -34,6 +34,9 @@ _IFNAME_RE = re.compile(
 )
 _GROUP_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:+-]*\Z")
 _LABEL_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z")
+# One to four numbers (decimal, 0x hex, 0 octal) joined by dots: what
+# inet_aton(3) reads as an IPv4 address (``0x7f000001`` is 127.0.0.1).
+_INET_ATON_RE = re.compile(r"^(?:0[xX][0-9A-Fa-f]*|[0-9]+)(?:\.(?:0[xX][0-9A-Fa-f]*|[0-9]+)){0,3}\Z")
 _IPV4_RE = re.compile(r"^(0|[1-9][0-9]{0,2})(\.(0|[1-9][0-9]{0,2})){3}\Z")
 _MAC_RE = re.compile(r"^[0-9A-Fa-f]{1,2}(?::[0-9A-Fa-f]{1,2}){5}\Z")
 _ZONE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")
@@ -103,6 +106,8 @@ def interface(name, logical=True):
             "{} is a logical interface; a physical interface such as {} "
             "is needed here".format(_describe(name), name.split(":")[0])
         )
+    # ``inet6`` looks like a driver and a PPA; ifconfig reads it as the family
+    not_keyword(name, what)
     return name
 
 
@@ -158,7 +163,10 @@ def addrobj(name, bare=False):
             "ipmp0/v4".format(_describe(name))
         )
     iface, tag = name.split("/", 1)
-    interface(iface, logical=False)
+    try:
+        interface(iface, logical=False)
+    except Invalid as exc:
+        raise Invalid("address object {}: {}".format(_describe(name), exc))
     if not tag or len(tag) > MAX_ADDROBJ_TAG or not _ADDROBJ_TAG_RE.match(tag):
         raise Invalid(
             "{} has a bad address object tag: 1 to {} letters and digits, the "
@@ -169,8 +177,9 @@ def addrobj(name, bare=False):
 
 def interfaces(names, what="interfaces"):
     """
-    Validate a non-empty list of physical interface names (a list, or one
-    comma-separated string) without repeats and return it as a list.
+    Validate a non-empty list of physical interface names that may join an
+    IPMP group (a list, or one comma-separated string; not the loopback)
+    without repeats and return it as a list.
     """
     if isinstance(names, str):
         names = [part.strip() for part in names.split(",")]
@@ -180,7 +189,7 @@ def interfaces(names, what="interfaces"):
         raise Invalid("{}: at most {} interfaces".format(what, MAX_MEMBERS))
     seen = []
     for name in names:
-        interface(name, logical=False)
+        member(name, what)
         if name in seen:
             raise Invalid("{}: {} is named twice".format(what, _describe(name)))
         seen.append(name)
@@ -197,6 +206,70 @@ def ifprop(name):
             "_ and -, starting with a letter".format(_describe(name))
         )
     return name
+
+
+def _onoff(value, what):
+    if value not in ("on", "off"):
+        raise Invalid("{} must be on or off (or true/false), not {}".format(what, _describe(value)))
+
+
+def _number(value, what):
+    if not re.match(r"^[0-9]{1,10}\Z", value):
+        raise Invalid("{} must be a whole number, not {}".format(what, _describe(value)))
+
+
+def _usesrc(value, what):
+    if value != "none":
+        try:
+            interface(value, logical=False)
+        except Invalid as exc:
+            raise Invalid("{}: {}".format(what, exc))
+
+
+# The interface properties ipadm(8) sets (set-ifprop), by release: each
+# with the check of its value.  Not here: Solaris 11's read-only ``group``
+# (membership is add_ipmp/remove_ipmp), the other release's spelling of
+# exchange-routes, and address properties (set-addrprop).
+_IFPROPS_COMMON = {
+    "arp": _onoff,
+    "forwarding": _onoff,
+    "nud": _onoff,
+    "standby": _onoff,
+    "metric": _number,
+    "mtu": _number,
+    "hoplimit": _number,
+    "usesrc": _usesrc,
+}
+IFPROPS = {
+    "solaris11": dict(_IFPROPS_COMMON, **{"exchange-routes": _onoff, "allow-xprobe": None}),
+    "illumos": dict(_IFPROPS_COMMON, exchange_routes=_onoff),
+}
+_IFPROP_WHY = {
+    "group": "IPMP membership is changed with ipadm add-ipmp/remove-ipmp",
+    "exchange-routes": "illumos spells it exchange_routes",
+    "exchange_routes": "Solaris 11 spells it exchange-routes",
+}
+
+
+def settable_ifprop(name, value, platform):  # pylint: disable=redefined-outer-name
+    """
+    Validate ``ipadm set-ifprop -p <name>=<value>`` for ``platform``
+    (``solaris11``, ``illumos``) and return the value as ipadm takes it: the
+    name must be one of that release's interface properties
+    (:data:`IFPROPS`) and the value of its shape (``on``/``off``, a number,
+    an interface).
+    """
+    ifprop(name)
+    known = IFPROPS.get(platform, {})
+    if name not in known:
+        why = _IFPROP_WHY.get(name) or "not one of {}".format(", ".join(sorted(known)))
+        raise Invalid(
+            "property {} cannot be set with set-ifprop here: {}".format(_describe(name), why)
+        )
+    value = ifprop_value(value, "value of {}".format(name))
+    if known[name] is not None:
+        known[name](value, "value of {}".format(name))
+    return value
 
 
 def ifprop_value(value, what="property value"):
@@ -324,6 +397,11 @@ def hostname(name):
         raise Invalid(
             "{} is not a valid IPv4 address".format(_describe(name))
         )
+    if _INET_ATON_RE.match(name):
+        raise Invalid(
+            "{} is not a valid host name: resolvers that accept inet_aton's "
+            "hex and octal forms read it as an IPv4 address".format(_describe(name))
+        )
     not_keyword(name, "host name")
     return name
 
@@ -375,6 +453,10 @@ def netmask(mask):
         raise Invalid(
             "netmask {} is not contiguous".format(_describe(mask))
         )
+    if not value:
+        raise Invalid(
+            "netmask {} would put every address on this link".format(_describe(mask))
+        )
     return mask
 
 
@@ -383,6 +465,10 @@ def broadcast(value):
     _require_str(value, "broadcast")
     if value == "+":
         return value
+    if "/" in value:
+        raise Invalid(
+            "broadcast {} must be an IPv4 address without a /prefix".format(_describe(value))
+        )
     return address(value, "inet")
 
 
@@ -792,7 +878,12 @@ def strict_boolean(value, what):
 def member(name, what="interface name"):
     """Validate a physical interface that may join an IPMP group: not the
     loopback (``lo0``)."""
-    interface(name, logical=False)
+    try:
+        interface(name, logical=False)
+    except Invalid as exc:
+        if what == "interface name":
+            raise
+        raise Invalid("{}: {}".format(what, exc))
     if re.match(r"^lo[0-9]", name):
         raise Invalid(
             "{} {} is the loopback interface; it cannot be an IPMP group member".format(
@@ -802,15 +893,18 @@ def member(name, what="interface name"):
     return name
 
 
-def usable_address(addr, what="data address"):
+def usable_address(addr, what="data address", link_local=True):
     """Refuse an address no host can use as its own data or test address:
     unspecified (0.0.0.0, ::), loopback (127/8, ::1), limited broadcast
-    (255.255.255.255) and multicast.  ``addr`` is a literal (a ``/prefix``
-    is ignored); host names pass (their address is checked once
-    resolved).  Returns ``addr``."""
+    (255.255.255.255), multicast, an IPv6 address that only carries an
+    IPv4 one (``::ffff:a.b.c.d``, ``::a.b.c.d``), a ``/0`` prefix and,
+    with ``link_local=False`` (IPv6 data addresses: in.mpathd moves them
+    between interfaces, a link-local one belongs to its own), a link-local
+    address.  ``addr`` is a literal; host names pass (their address is
+    checked once resolved).  Returns ``addr``."""
     if not isinstance(addr, str):
         return addr
-    base = addr.split("/", 1)[0]
+    base, _, prefix = addr.partition("/")
     try:
         parsed = ipaddress.ip_address(base)
     except ValueError:
@@ -824,6 +918,12 @@ def usable_address(addr, what="data address"):
         why = "the broadcast address"
     elif parsed.is_multicast:
         why = "a multicast address"
+    elif parsed.version == 6 and (parsed.ipv4_mapped or int(parsed) >> 32 == 0):
+        why = "an IPv4 address written as IPv6 (use the IPv4 address)"
+    elif parsed.version == 6 and parsed.is_link_local and not link_local:
+        why = "a link-local address (each interface has its own; only test addresses may be one)"
+    elif prefix.strip("0") == "" and prefix:
+        why = "given a /0 prefix (every address on this link)"
     if why:
         raise Invalid(
             "{} {} is {}; it cannot be an interface's address".format(what, _describe(addr), why)
@@ -835,10 +935,12 @@ def usable_address(addr, what="data address"):
 RESERVED_HOSTS = ("localhost", "loghost")
 
 
-def hosts_entry(name, addresses, what="hosts"):
+def hosts_entry(name, addresses, what="hosts", addresses_what=None):
     """Validate one ``/etc/inet/hosts`` entry salt-ipmp writes: a host name
     (not an address, not an ifconfig keyword, not ``localhost``) and one or
-    more usable addresses.  Returns ``(name, [normalised addresses])``."""
+    more usable addresses.  Returns ``(name, [normalised addresses])``.
+    Refusals start with ``what`` (``what:name`` for an address), or with
+    ``addresses_what`` for an address when it is given (a state's ``ip``)."""
     if isinstance(name, bool) or not isinstance(name, str):
         raise Invalid("{}: {} is not a host name".format(what, _describe(name)))
     if is_address(name):
@@ -853,18 +955,19 @@ def hosts_entry(name, addresses, what="hosts"):
             "move it".format(what, _describe(name))
         )
     values = addresses if isinstance(addresses, (list, tuple)) else [addresses]
+    where = addresses_what or "{}:{}".format(what, name)
     if not values:
-        raise Invalid("{}:{}: needs an address".format(what, name))
+        raise Invalid("{}: needs an address".format(where))
     out = []
     for addr in values:
         if isinstance(addr, bool) or not isinstance(addr, str) or not is_address(addr):
             raise Invalid(
-                "{}:{}: {} is not an IPv4 or IPv6 address".format(what, name, _describe(addr))
+                "{}: {} is not an IPv4 or IPv6 address".format(where, _describe(addr))
             )
         try:
             usable_address(addr, "address")
         except Invalid as exc:
-            raise Invalid("{}:{}: {}".format(what, name, exc))
+            raise Invalid("{}: {}".format(where, exc))
         norm = str(ipaddress.ip_address(addr))
         if norm not in out:
             out.append(norm)
@@ -883,11 +986,11 @@ def root_path(root, path):
             "ipmp.root must be an absolute path, not {}".format(_describe(root))
         )
     _require_str(path, "path")
-    for part in (root, path):
+    for what, part in (("ipmp.root", root), ("path", path)):
         if "\x00" in part or "\n" in part:
-            raise Invalid("path {} is not allowed".format(_describe(part)))
+            raise Invalid("{} {} is not allowed".format(what, _describe(part)))
         if ".." in part.split("/"):
             raise Invalid(
-                "path {} must not contain '..'".format(_describe(part))
+                "{} {} must not contain '..'".format(what, _describe(part))
             )
     return os.path.join(root, path.lstrip("/"))

@@ -144,13 +144,14 @@ def test_host_refuses(cmd, name):
         cmd.host(name)
 
 
-@pytest.mark.parametrize("mask", ["+", "255.255.255.0", "255.255.0.0", "0.0.0.0", "255.255.255.255", "255.255.255.252"])
+@pytest.mark.parametrize("mask", ["+", "255.255.255.0", "255.255.0.0", "128.0.0.0", "255.255.255.255", "255.255.255.252"])
 def test_netmask_accepts(cmd, mask):
     assert cmd.netmask(mask) == mask
 
 
 @pytest.mark.parametrize(
-    "mask", ["", "255.0.255.0", "255.255.255.1", "ffffff00", "24", "/24", "255.255.255", "++"]
+    "mask", ["", "255.0.255.0", "255.255.255.1", "ffffff00", "24", "/24", "255.255.255", "++",
+             "0.0.0.0"]
 )
 def test_netmask_refuses(cmd, mask):
     with pytest.raises(SaltInvocationError):
