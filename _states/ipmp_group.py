@@ -560,6 +560,31 @@ def _platform():
     )
 
 
+def _checked(name, interfaces, failure_detection, live, hosts, netmasks):
+    """The group and hosts arguments as the pillar check normalises them
+    (skipped for a group the formula's render already checked)."""
+    group = __utils__["ipmp_pillar.validate_group"](
+        name,
+        {"failure_detection": failure_detection, "live": live, "interfaces": interfaces},
+        _utils(),
+        live=True,
+        path=["interfaces"],
+        memo=__context__.get("ipmp_pillar.checked"),
+    )
+    if hosts is not None:
+        hosts = __utils__["ipmp_pillar.validate_hosts"](hosts, _utils())
+    if netmasks is not None and not isinstance(netmasks, dict):
+        raise SaltInvocationError("netmasks must be a mapping of network to mask")
+    return group, hosts
+
+
+def _checked_root(root):
+    """``root`` (default ``ipmp.root``), refused up front when unusable."""
+    root = __utils__["ipmp_stateret.root"](root, __salt__["config.get"])
+    __utils__["ipmp_validate.root_path"](root, "/etc")
+    return root
+
+
 def _check_persist(persist):
     """``ipadm``, or ``hostname_files`` on illumos (Solaris 11 does not read
     hostname files)."""
@@ -824,16 +849,7 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
     ret = __utils__["ipmp_stateret.new"](name)
     test = bool(__opts__["test"])
     try:
-        group = __utils__["ipmp_pillar.validate_group"](
-            name,
-            {"failure_detection": failure_detection, "live": live, "interfaces": interfaces},
-            _utils(),
-            live=True,
-            path=["interfaces"],
-            memo=__context__.get("ipmp_pillar.checked"),
-        )
-        if hosts is not None:
-            hosts = __utils__["ipmp_pillar.validate_hosts"](hosts, _utils())
+        group, hosts = _checked(name, interfaces, failure_detection, live, hosts, netmasks)
         if not group["live"]:
             ret["comment"] = (
                 "Live changes are off for group {} (live: False); only files are managed".format(
@@ -841,8 +857,7 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
                 )
             )
             return ret
-        root = __utils__["ipmp_stateret.root"](root, __salt__["config.get"])
-        __utils__["ipmp_validate.root_path"](root, "/etc")  # refuse a bad root up front
+        root = _checked_root(root)
         resolve = _Resolver(hosts, root)
         probe = group["failure_detection"] == "probe"
         wanted = []
@@ -869,8 +884,6 @@ def present(name, interfaces=None, failure_detection="link", live=True, hosts=No
                         except SaltInvocationError as exc:
                             raise SaltInvocationError("{}: {}".format(path, exc))
                 wanted.append((ifname, family, want))
-        if netmasks is not None and not isinstance(netmasks, dict):
-            raise SaltInvocationError("netmasks must be a mapping of network to mask")
         if _platform() != "solaris10":
             _check_persist(persist)
             members = _ipadm_members(group, wanted, netmasks, root)
@@ -965,20 +978,8 @@ def hostname_files(name, interfaces=None, failure_detection="link", hosts=None, 
                 "ipmp:persist: hostname_files is for illumos only: Solaris 11 never reads "
                 "hostname files at boot, and Solaris 10 has its own (ipmp_hostname.managed)"
             )
-        group = __utils__["ipmp_pillar.validate_group"](
-            name,
-            {"failure_detection": failure_detection, "live": True, "interfaces": interfaces},
-            _utils(),
-            live=True,
-            path=["interfaces"],
-            memo=__context__.get("ipmp_pillar.checked"),
-        )
-        if hosts is not None:
-            hosts = __utils__["ipmp_pillar.validate_hosts"](hosts, _utils())
-        if netmasks is not None and not isinstance(netmasks, dict):
-            raise SaltInvocationError("netmasks must be a mapping of network to mask")
-        root = __utils__["ipmp_stateret.root"](root, __salt__["config.get"])
-        __utils__["ipmp_validate.root_path"](root, "/etc")  # refuse a bad root up front
+        group, hosts = _checked(name, interfaces, failure_detection, True, hosts, netmasks)
+        root = _checked_root(root)
         resolve = _Resolver(hosts, root)
         probe = group["failure_detection"] == "probe"
         wanted = [
@@ -1051,8 +1052,7 @@ def absent(name, interfaces=None, root=None):
                 raise SaltInvocationError("interfaces must be a list of interface names")
             for ifname in interfaces:
                 __utils__["ipmp_validate.member"](ifname, "interfaces")
-        root = __utils__["ipmp_stateret.root"](root, __salt__["config.get"])
-        __utils__["ipmp_validate.root_path"](root, "/etc")  # refuse a bad root up front
+        root = _checked_root(root)
     except (SaltInvocationError, ValueError) as exc:
         return __utils__["ipmp_stateret.error"](ret, exc, "Invalid arguments for group {}".format(name))
     try:
