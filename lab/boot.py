@@ -336,15 +336,19 @@ class Boot(object):
     def file_name(self, name, fam):
         return ("hostname." if fam == "inet" else "hostname6.") + name
 
+    def ifcmds(self, line):
+        """A hostname-file line as ifconfig's arguments: on 5.11 the leading
+        ``ipmp`` word only marks an IPMP interface's file and is dropped."""
+        if self.release == "solaris10":
+            return line
+        one, rest = first_and_rest(line)
+        return ("" if one == "ipmp" else one) + " " + rest
+
     def inet_commands(self, text):
         """inet_process_hostname: the argument lists, in the order they run."""
         cmds, multiple, pending = [], False, None
         for line in sh_read_lines(text):
-            if self.release == "solaris10":
-                ifcmds = line
-            else:
-                one, rest = first_and_rest(line)
-                ifcmds = ("" if one == "ipmp" else one) + " " + rest
+            ifcmds = self.ifcmds(line)
             if pending:
                 cmds.append(words(pending))
                 multiple = True
@@ -360,11 +364,7 @@ class Boot(object):
     def inet6_commands(self, text):
         cmds = []
         for line in sh_read_lines(text):
-            if self.release == "solaris10":
-                ifcmds = line
-            else:
-                one, rest = first_and_rest(line)
-                ifcmds = ("" if one == "ipmp" else one) + " " + rest
+            ifcmds = self.ifcmds(line)
             if ifcmds:
                 cmds.append(words(ifcmds))
         return cmds
