@@ -5,8 +5,15 @@ structured Salt events.
 Unlike Salt's generic ``log`` beacon it reads only what is new (one
 ``stat()`` per idle tick, whatever the size of ``/var/adm/messages``),
 survives rotation and truncation, finishes partial lines, keeps its position
-in the minion's cache directory (a restart neither loses nor repeats
-events) and returns parsed events instead of raw lines.
+in the minion's cache directory and returns parsed events instead of raw
+lines. One call reads at most 512 KiB of log and returns at most 50 events:
+a burst is folded per group into ``burst`` events counting its lines
+(``ipmp_burst``), so a flood of lines cannot stall the minion.
+
+Salt sends what a beacon returns without waiting for the master's answer:
+events of a tick when the master is away are lost, as with any beacon. The
+``ipmp_events`` engine spools and retries until the master acknowledges;
+prefer it where every event matters.
 
 Events are tagged ``salt/beacon/<minion>/ipmp/<group>/<event>`` (``-`` as
 the group when a message names none, e.g. a config error); the data is the
@@ -167,9 +174,9 @@ def beacon(config):
     name = conf.get("_beacon_name") or __virtualname__
     utils = _utils()
     watcher = _watcher(conf, name)
-    events = watcher.poll()
+    events = utils["ipmp_burst.fold"](watcher.poll())
     # Salt sends what we return right away; saving now means a restart
-    # neither repeats this batch nor re-reads it.
+    # does not repeat this batch.
     watcher.commit()
     tag = utils["ipmp_watch.event_tag"]
     full_tag = utils["ipmp_watch.full_tag"]

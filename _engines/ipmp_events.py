@@ -1,24 +1,35 @@
 """
-Minion engine: follow in.mpathd's log continuously and send each event to
-the master as it is written.
+Minion engine: follow in.mpathd's log continuously and deliver each event
+to the master, acknowledged, as it is written.
 
-Why an engine as well as the ``ipmp`` beacon: a beacon runs once per
-minion ``loop_interval`` (and its own ``interval``), so an alert waits on
-average half a second or more before it even leaves the minion. The engine
-checks the file every ``interval`` seconds (default 0.05, from
-``ipmp_options``; one ``stat()`` when nothing changed) and fires at once.
+Why an engine as well as the ``ipmp`` beacon: a beacon runs once per minion
+``loop_interval`` and hands its events to Salt, which sends them without
+waiting for an answer (a master that is away loses them). The engine checks
+the file every ``interval`` seconds (default 0.05; one ``stat()`` when
+nothing changed) and sends over Salt's request channel, whose answer from
+the master is the acknowledgement:
 
-It produces the very events the beacon does, under the very same master
-tags, ``salt/beacon/<minion>/ipmp/<group>/<event>``, so one reactor
-configuration serves both. The engine sends them with ``fire_master``, so on
-the master the data is Salt's envelope ``{"id": <minion, verified by the
-master>, "tag": ..., "data": <event dict>, ...}``; the ``ipmp.alert`` runner
-accepts both shapes.
+1. new lines become events (``ipmp_watch``); a burst is folded per group
+   into ``burst`` events (``ipmp_burst``), so one tick sends a bounded
+   batch;
+2. the events are appended to an on-disk spool in the minion's cache
+   directory (``ipmp_spool``, fsynced), and only then is the position in
+   the log saved: a line is always in the spool or read again;
+3. the oldest spooled events go to the master in one request (signed at
+   send time, ``ipmp_event_sign``); they leave the spool only when the
+   master has answered. While the master is away they wait, in order,
+   retried with a growing pause (at most ``retry_max`` seconds); when the
+   spool is full the oldest are folded into one ``dropped`` event counting
+   them, and the drop is logged.
 
-Position, rotation, truncation and restart handling are shared with the
-beacon (``_utils/ipmp_follow.py``, ``_utils/ipmp_watch.py``), and so are
-the options' defaults and checks (``_utils/ipmp_options.py``); the position
-is kept in the minion's cache directory.
+The engine stops with its minion: on SIGTERM it finishes the tick it is in,
+and when its parent (the minion) is gone, even killed, it stops as well.
+
+Events carry the very tags the beacon's do,
+``salt/beacon/<minion>/ipmp/<group>/<event>``, so one reactor configuration
+serves both. On the master each event's data is the event dict (with
+``id``, ``eid``, ``sent`` and the minion's signature ``sig``); the
+``ipmp.alert`` runner accepts it and the beacon's shape alike.
 
 .. code-block:: yaml
 
@@ -32,9 +43,12 @@ is kept in the minion's cache directory.
 """
 
 import logging
+import os
+import signal
 import time
 
-import salt.utils.event
+import salt.channel.client
+import salt.utils.network
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +56,15 @@ __virtualname__ = "ipmp_events"
 
 CONSUMER = "engine-ipmp_events"
 BEACON_NAME = "ipmp"
+#: Events and bytes (JSON) one request to the master carries at most.
+BATCH_EVENTS = 100
+BATCH_BYTES = 256 * 1024
+#: Seconds the master has to answer one request.
+SEND_TIMEOUT = 5
+#: Events the spool holds while the master is away.
+SPOOL_RECORDS = 10000
+#: Longest pause (seconds) between attempts to reach an absent master.
+RETRY_MAX = 10
 
 
 def __virtual__():
@@ -64,39 +87,50 @@ def _messages_path(messages):
     )
 
 
-class _Sender(object):
-    """Forward events to the master through the minion (as event.fire_master does)."""
+class _Master(object):
+    """
+    Send a batch of events to the master in one ``_minion_event`` request
+    over Salt's request channel (authenticated as this minion); ``send``
+    is True only when the master answered.
+    """
 
-    def __init__(self, opts):
-        self.opts = opts
-        self.bus = None
+    def __init__(self, opts, timeout=SEND_TIMEOUT):
+        self.opts = dict(opts)
+        if "master_uri" not in self.opts:
+            self.opts["master_uri"] = "tcp://{}:{}".format(
+                salt.utils.network.ip_bracket(self.opts.get("master_ip") or self.opts["interface"]),
+                self.opts.get("master_port", 4506),
+            )
+        self.timeout = timeout
+        self.channel = None
+        self.error = None
 
-    def send(self, tag, data):
-        for attempt in (1, 2):
-            try:
-                if self.bus is None:
-                    self.bus = salt.utils.event.get_event(
-                        "minion", opts=self.opts, listen=False
-                    )
-                # The minion's own process relays "fire_master" requests to
-                # the master, where the event gets exactly ``tag``.
-                if self.bus.fire_event(
-                    {"data": data, "tag": tag, "events": None, "pretag": None},
-                    "fire_master",
-                ):
-                    return True
-            except Exception as exc:  # pylint: disable=broad-except
-                log.debug("ipmp_events: firing %s failed (attempt %d): %s", tag, attempt, exc)
+    def send(self, events):
+        load = {"cmd": "_minion_event", "id": self.opts["id"], "events": events}
+        try:
+            if self.channel is None:
+                self.channel = salt.channel.client.ReqChannel.factory(self.opts)
+            self.channel.send(load, tries=1, timeout=self.timeout)
+        except Exception as exc:  # pylint: disable=broad-except
+            text = str(exc) or type(exc).__name__
+            (log.debug if text == self.error else log.warning)(
+                "ipmp_events: the master did not take %d event(s): %s", len(events), text
+            )
+            self.error = text
             self.close()
-        return False
+            return False
+        if self.error is not None:
+            log.warning("ipmp_events: the master answers again")
+        self.error = None
+        return True
 
     def close(self):
-        if self.bus is not None:
+        if self.channel is not None:
             try:
-                self.bus.destroy()
+                self.channel.close()
             except Exception:  # pylint: disable=broad-except
                 pass
-            self.bus = None
+            self.channel = None
 
 
 def _status():
@@ -144,13 +178,72 @@ def start(messages=None, interval=None, status=False, status_interval=None):
         status_interval=float(conf["status_interval"]) if conf["status"] else None,
         accept=_authenticity(),
     )
-    sender = _Sender(__opts__)
+    spool = _spool(path)
+    master = _Master(__opts__)
+    stop = _Stop()
     log.info("ipmp_events: following %s every %ss", path, interval)
     try:
-        _run(watcher, sender, __opts__["id"], interval, path)
+        _run(watcher, spool, master, interval, path, running=stop.running)
     finally:
-        sender.close()
+        stop.restore()
+        master.close()
+        spool.close()
         watcher.close()
+    log.info("ipmp_events: stopped (%d event(s) wait in the spool)", spool.pending())
+
+
+def _spool(path):
+    """This log's spool, next to the log position in the cache directory."""
+    state = __utils__["ipmp_follow.state_path"](__opts__["cachedir"], CONSUMER, path)
+    minion_id = __opts__["id"]
+    drop = __utils__["ipmp_burst.dropped"]
+    full_tag = __utils__["ipmp_watch.full_tag"]
+
+    def summarize(records):
+        event = drop([record["data"] for record in records])
+        event["id"] = minion_id
+        return {"tag": full_tag(minion_id, event, BEACON_NAME), "data": event}
+
+    return __utils__["ipmp_spool.spool"](
+        os.path.splitext(state)[0] + ".spool", max_records=SPOOL_RECORDS, summarize=summarize
+    )
+
+
+class _Stop(object):
+    """
+    When to stop: SIGTERM or SIGINT (the tick in progress is finished, so
+    nothing is half done) or the minion that started this process is gone.
+    """
+
+    def __init__(self):
+        self.parent = os.getppid()
+        self.signalled = None
+        self.previous = {}
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            try:
+                self.previous[signum] = signal.signal(signum, self._handle)
+            except ValueError:  # not the main thread (unit tests)
+                pass
+
+    def _handle(self, signum, frame):  # pylint: disable=unused-argument
+        self.signalled = signum
+
+    def running(self):
+        if self.signalled is not None:
+            log.info("ipmp_events: signal %d, stopping", self.signalled)
+            return False
+        if os.getppid() != self.parent:
+            log.warning("ipmp_events: the minion (pid %d) is gone, stopping", self.parent)
+            return False
+        return True
+
+    def restore(self):
+        for signum, handler in self.previous.items():
+            try:
+                signal.signal(signum, handler)
+            except (TypeError, ValueError):
+                pass
+        self.previous = {}
 
 
 def _authenticity():
@@ -164,21 +257,42 @@ def _authenticity():
     )
 
 
-def _run(watcher, sender, minion_id, interval, path, running=lambda: True):
-    """Poll, send, save the position; sleep only when the file is idle."""
+def _run(watcher, spool, master, interval, path, running=lambda: True, clock=time.time,
+         sleep=time.sleep):
+    """
+    Read, spool, save the position, send the oldest spooled batch; sleep
+    only when the file is idle and nothing can be sent now.
+    """
+    minion_id = __opts__["id"]
     full_tag = __utils__["ipmp_watch.full_tag"]
     sign = __utils__["ipmp_event_sign.sign"]
+    fold = __utils__["ipmp_burst.fold"]
+    pause, retry_at = 0.0, 0.0
     while running():
         try:
             events = watcher.poll()
         except Exception as exc:  # pylint: disable=broad-except
             log.error("ipmp_events: cannot read %s: %s", path, exc)
-            time.sleep(max(interval, 1.0))
+            sleep(max(interval, 1.0))
             continue
-        for event in events:
-            tag = full_tag(minion_id, event, BEACON_NAME)
-            if not sender.send(tag, sign(__opts__, tag, event)):
-                log.warning("ipmp_events: could not send %s to the master", tag)
+        if events:
+            records = []
+            for event in fold(events):
+                event["id"] = minion_id
+                records.append({"tag": full_tag(minion_id, event, BEACON_NAME), "data": event})
+            spool.append(records)
+        # Saved only now that the events are on disk: a crash before this
+        # reads the lines again, never skips them.
         watcher.commit()
-        if not watcher.more:
-            time.sleep(interval)
+        if spool.pending() and clock() >= retry_at:
+            batch = spool.peek(BATCH_EVENTS, BATCH_BYTES)
+            signed = [{"tag": rec["tag"], "data": sign(__opts__, rec["tag"], rec["data"])}
+                      for rec in batch]
+            if master.send(signed):
+                spool.ack(batch[-1]["seq"])
+                pause, retry_at = 0.0, 0.0
+            else:
+                pause = min(max(pause * 2, 0.5), RETRY_MAX)
+                retry_at = clock() + pause
+        if not watcher.more and (not spool.pending() or clock() < retry_at):
+            sleep(interval)

@@ -216,6 +216,7 @@ def alert(tag=None, data=None, minion=None, **kwargs):  # pylint: disable=unused
         return {"result": False, "comment": "rejected: {}".format(checked["rejected"])}
     sender, group, event = checked["minion"], checked["group"], checked["event"]
     setting = _settings()
+    _close_orphans(setting, received)
     fetch = _status_fetcher(setting)
     direction = _events.direction
     cachedir = __opts__["cachedir"]
@@ -226,7 +227,10 @@ def alert(tag=None, data=None, minion=None, **kwargs):  # pylint: disable=unused
         window=setting("ipmp.alert_window"),
         span=setting("ipmp.alert_window_max"),
         stale=setting("ipmp.alert_status_timeout") + 30,
+        weight=_events.lines(event),
     )
+    if win_id is None:
+        return {"result": True, "duplicate": event.get("eid")}
     if not opened:
         return {"result": True, "folded": win_id}
 
@@ -259,18 +263,37 @@ def alert(tag=None, data=None, minion=None, **kwargs):  # pylint: disable=unused
     if after is None:
         return ret
     final, error = fetch(sender, group)
-    if not _record.worth_a_summary(
-        after["before"], after["later"], closed.get("status"), _snapshot(final), direction
-    ):
-        ret["summary"] = None
-        return ret
     summary = _record.summary(
         record, after["briefs"], after["later"], final, error, closed["opened"],
         closed["count"], direction,
+        changed=_record.worth_a_summary(
+            after["before"], after["later"], closed.get("status"), _snapshot(final), direction
+        ),
     )
     ret["summary"] = summary
     ret["summary_delivered"] = _sinks.deliver(summary, __opts__, setting)
     return ret
+
+
+def _close_orphans(setting, now):
+    """Report what the fold windows of runners that died (a master restart)
+    counted: a summary for each, so that no event goes uncounted."""
+    direction = _events.direction
+    for win in _fold.orphans(__opts__["cachedir"], now, setting("ipmp.alert_status_timeout") + 30):
+        entries = _fold.ordered(win["events"])
+        if not entries or win["count"] <= win.get("reported_count", 0):
+            continue
+        minion, group = _fold.parse_key(win["key"])
+        first = entries[0]
+        alert_stub = {"minion": minion, "group": group, "event": first["event"], "id": win["id"]}
+        reported = set(win.get("reported") or ())
+        summary = _record.summary(
+            alert_stub, [item["brief"] for item in entries],
+            [item["brief"] for item in entries if item["n"] not in reported],
+            None, "the master restarted before this alert window closed", win["opened"],
+            win["count"], direction, changed=True,
+        )
+        _sinks.deliver(summary, __opts__, setting)
 
 
 def _targeted(tgt, tgt_type):

@@ -10,6 +10,7 @@ runners and their utils (new module objects) while alerts are running.
 """
 
 import errno
+import hashlib
 import json
 import logging
 import os
@@ -30,6 +31,8 @@ __virtualname__ = "ipmp_alert_fold"
 
 #: Events one window keeps (the count goes on).
 MAX_EVENTS = 100
+#: Event ids remembered per minion, to drop a batch sent twice.
+SEEN = 500
 _SHARED = "_salt_ipmp_alert_fold_shared"
 
 
@@ -121,8 +124,14 @@ def key(minion, group):
     return json.dumps([minion, group])
 
 
-def _entry(win, event, brief, stamp):
-    win["count"] += 1
+def parse_key(win_key):
+    """``(minion, group)`` of a window key."""
+    minion, group = json.loads(win_key)
+    return minion, group
+
+
+def _entry(win, event, brief, stamp, weight=1):
+    win["count"] += weight
     if len(win["events"]) < MAX_EVENTS:
         win["events"].append({"n": win["count"], "stamp": stamp, "brief": brief, "event": event})
 
@@ -132,30 +141,61 @@ def ordered(entries):
     return sorted(entries, key=lambda item: (item["stamp"], item["n"]))
 
 
-def open_or_fold(cachedir, win_key, event, brief, stamp, received, window, span, stale):
+def seen_before(cachedir, win_key, eid):
+    """
+    Whether the minion of ``win_key`` sent an event with this ``eid``
+    lately (a batch the minion sent again because the master's answer did
+    not reach it); remembers it otherwise.  One small file per minion
+    (call it holding :func:`locked`).
+    """
+    if not isinstance(eid, str) or not eid:
+        return False
+    minion = json.loads(win_key)[0]
+    name = hashlib.sha1(minion.encode("utf-8")).hexdigest()[:20] + ".json"
+    path = os.path.join(state_dir(cachedir), "seen", name)
+    try:
+        with open(path) as fh_:
+            seen = json.load(fh_)
+    except (IOError, OSError, ValueError):
+        seen = []
+    if not isinstance(seen, list):
+        seen = []
+    if eid in seen:
+        return True
+    seen = seen[-(SEEN - 1):] + [eid]
+    if not os.path.isdir(os.path.dirname(path)):
+        os.makedirs(os.path.dirname(path), 0o700)
+    tmp = "{}.{}.{}".format(path, os.getpid(), threading.current_thread().ident)
+    with open(tmp, "w") as fh_:
+        json.dump(seen, fh_)
+    os.rename(tmp, path)
+    return False
+
+
+def open_or_fold(cachedir, win_key, event, brief, stamp, received, window, span, stale,
+                 weight=1):
     """
     Fold the event into the open window of ``win_key``, or open one; return
-    ``(window id, opened)``. A window stays open ``window`` seconds after
-    its last event, ``span`` seconds at most; one whose deadline passed
-    ``stale`` seconds ago lost its owner (a master restart) and is dropped.
+    ``(window id, opened)``, ``(None, False)`` for an event seen before
+    (same ``eid``). A window stays open ``window`` seconds after its last
+    event, ``span`` seconds at most. A window that ends is set aside for
+    its owner to close (:func:`close_when_quiet`), never overwritten: what
+    it counted is always reported. ``weight`` is how many log lines the
+    event stands for (a burst).
     """
     with locked(cachedir):
+        if seen_before(cachedir, win_key, event.get("eid")):
+            return None, False
         state = load(cachedir)
-        for other in [k for k, w in state["windows"].items() if k != win_key]:
-            if received > state["windows"][other]["deadline"] + stale:
-                # Its owner died (master restart): nobody will close it.
-                log.warning("ipmp: dropping an alert window nobody closed: %s", other)
-                del state["windows"][other]
         win = state["windows"].get(win_key)
         if win is not None:
             alive = received <= win["deadline"] + stale
             if alive and received < win["opened"] + span:
-                _entry(win, event, brief, stamp)
+                _entry(win, event, brief, stamp, weight)
                 win["deadline"] = max(win["deadline"], received + window)
                 save(cachedir, state)
                 return win["id"], False
-            if not alive:
-                log.warning("ipmp: dropping an alert window nobody closed: %s", win_key)
+            _set_aside(state, win_key)
         win = {
             "id": uuid.uuid4().hex,
             "opened": received,
@@ -166,7 +206,7 @@ def open_or_fold(cachedir, win_key, event, brief, stamp, received, window, span,
             "reported_count": 0,
             "status": None,
         }
-        _entry(win, event, brief, stamp)
+        _entry(win, event, brief, stamp, weight)
         state["windows"][win_key] = win
         save(cachedir, state)
         return win["id"], True
@@ -198,6 +238,8 @@ def mark_reported(cachedir, win_key, win_id, status):
         state = load(cachedir)
         win = state["windows"].get(win_key)
         if win is None or win["id"] != win_id:
+            win = (state.get("ended") or {}).get(win_id)
+        if win is None:
             return None
         win["reported"] = [item["n"] for item in win["events"]]
         win["reported_count"] = win["count"]
@@ -206,12 +248,46 @@ def mark_reported(cachedir, win_key, win_id, status):
         return ordered(win["events"]), win["count"]
 
 
+def _set_aside(state, win_key):
+    """Move the window of ``win_key`` out of the way of a new one, to be
+    closed by its owner or, if that died, by :func:`orphans`."""
+    win = state["windows"].pop(win_key)
+    win["key"] = win_key
+    state.setdefault("ended", {})[win["id"]] = win
+
+
+def orphans(cachedir, now, stale):
+    """
+    Windows whose owner died (a master restart) before closing them: those
+    whose deadline passed ``stale`` seconds ago. They are removed and
+    returned (with ``key``) so the caller can report what they counted.
+    """
+    found = []
+    with locked(cachedir):
+        state = load(cachedir)
+        for win_key in [k for k, w in state["windows"].items() if now > w["deadline"] + stale]:
+            _set_aside(state, win_key)
+        ended = state.get("ended") or {}
+        for win_id in [i for i, w in ended.items() if now > w["deadline"] + stale]:
+            found.append(ended.pop(win_id))
+        if found:
+            save(cachedir, state)
+    for win in found:
+        log.warning("ipmp: closing an alert window whose runner died: %s", win["key"])
+    return found
+
+
 def close_when_quiet(cachedir, win_key, win_id, span):
     """Sleep until the window has been quiet long enough (or open ``span``
     seconds); return it, closed, or None when it is gone."""
     while True:
         with locked(cachedir):
             state = load(cachedir)
+            ended = (state.get("ended") or {}).pop(win_id, None)
+            if ended is not None:
+                # Set aside when a new window opened after this one's span.
+                save(cachedir, state)
+                return ended
             win = state["windows"].get(win_key)
             if win is None or win["id"] != win_id:
                 return None

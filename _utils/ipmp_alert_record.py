@@ -13,8 +13,11 @@ __virtualname__ = "ipmp_alert_record"
 
 #: The tag's group for an event that names none: the alert is about every group.
 NO_GROUP = "-"
+#: Events that stand for several log lines (``ipmp_burst``).
+FOLDED = ("burst", "dropped")
 #: The event keys an alert lists for each folded event.
-BRIEF_KEYS = ("event", "interface", "to", "group", "state", "previous", "time", "msgid")
+BRIEF_KEYS = ("event", "interface", "to", "group", "state", "previous", "time", "msgid",
+              "count", "counts", "first_event", "last_event", "first", "last", "until")
 
 
 def __virtual__():
@@ -78,11 +81,26 @@ def record(kind, minion, group, event, events, status, error, received, directio
 
 
 def counts(events):
-    """``{event name: how many}`` of brief events."""
+    """``{event name: how many}`` of brief events; a ``burst`` or ``dropped``
+    event adds the counts it carries (``"failure=3 failover=3"``)."""
     found = {}
     for ev in events:
-        found[ev.get("event")] = found.get(ev.get("event"), 0) + 1
+        for name, number in _carried(ev):
+            found[name] = found.get(name, 0) + number
     return found
+
+
+def _carried(ev):
+    """``[(event name, how many)]`` one brief event stands for."""
+    if ev.get("event") in FOLDED and isinstance(ev.get("counts"), str):
+        out = []
+        for word in ev["counts"].split():
+            name, _, number = word.partition("=")
+            if number.isdigit():
+                out.append((name, int(number)))
+        if out:
+            return out
+    return [(ev.get("event"), 1)]
 
 
 def worth_a_summary(before, later, then, now, direction):
@@ -97,16 +115,18 @@ def worth_a_summary(before, later, then, now, direction):
     return now != then
 
 
-def summary(alert, briefs, later, status, error, opened, count, direction):
+def summary(alert, briefs, later, status, error, opened, count, direction, changed=True):
     """
     The summary of a closed fold window: ``alert`` is the alert record it
     follows, ``briefs`` every event of the window, ``later`` those that came
     after the alert, ``opened`` when the window opened, ``count`` how many
-    events it held.
+    log lines it held; ``changed`` whether the later events changed the
+    picture (see :func:`worth_a_summary`: when not, the summary only
+    accounts for them and no person is paged).
     """
     return record(
         "summary", alert["minion"], alert["group"], alert["event"], later, status, error,
         opened, direction, alert=alert["id"], count=count, counts=counts(briefs),
-        first=now_iso(opened),
+        changed=bool(changed), first=now_iso(opened),
         last=now_iso(max([opened] + [item["received"] for item in briefs])),
     )

@@ -85,7 +85,11 @@ def deliver(record, opts, setting):
     """
     delivered = {}
     threads = []
+    quiet = record.get("kind") == "summary" and record.get("changed") is False
     for sink in SINKS:
+        if quiet and sink.name in CONCURRENT:
+            # Nothing new for a person: the log, bus and webhook count it.
+            continue
         target = setting(sink.setting) if sink.setting else True
         if not target:
             if sink.key and sink.unset != OMIT:

@@ -49,6 +49,25 @@ def payload(tag, event):
     ).encode("utf-8")
 
 
+#: path -> ((mtime, size), Salt's PrivateKey): loading a key costs ~35 ms,
+#: an engine signs up to 100 events per request.
+_KEYS = {}
+
+
+def _private_key(path):
+    """This minion's private key, loaded once (again when the file changes)."""
+    st = os.stat(path)
+    stamp = (st.st_mtime, st.st_size)
+    cached = _KEYS.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    cls = salt.crypt.PrivateKey
+    # Salt 3007+: PrivateKey.from_file(path); 3006: PrivateKey(path).
+    key = cls.from_file(path) if hasattr(cls, "from_file") else cls(path)
+    _KEYS[path] = (stamp, key)
+    return key
+
+
 def sign(opts, tag, event, clock=time.time):
     """``event`` with ``sent`` and ``sig`` added, signed with this minion's
     key (``<pki_dir>/minion.pem``); unchanged when the key cannot be read."""
@@ -61,12 +80,11 @@ def sign(opts, tag, event, clock=time.time):
     for name in ("sha224", "sha1"):
         out["sig_alg"] = name
         try:
+            key = _private_key(path)
             if ALGORITHMS[name] is None:
-                signature = salt.crypt.sign_message(path, payload(tag, out))
+                signature = key.sign(payload(tag, out))
             else:
-                signature = salt.crypt.sign_message(
-                    path, payload(tag, out), algorithm=ALGORITHMS[name]
-                )
+                signature = key.sign(payload(tag, out), ALGORITHMS[name])
         except TypeError:
             continue  # a Salt without the algorithm argument: SHA-1
         except Exception:  # pylint: disable=broad-except

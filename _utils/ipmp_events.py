@@ -46,6 +46,9 @@ DOWN = "down"  # towards trouble
 UP = "up"  # back to normal
 BY_STATE = "state"  # the event's ``state`` tells: a BAD_STATES one points down
 OTHER = "other"  # neither: tuning, a reload
+#: Events of the beacon and the engine that stand for several log lines: a
+#: ``burst`` folded in one tick, ``dropped`` from a full spool (``ipmp_burst``).
+FOLDED = ("burst", "dropped")
 
 #: The states that make a state event point down.
 BAD_STATES = frozenset(("failed", "offline", "degraded", "removed"))
@@ -499,6 +502,9 @@ def direction(event):
     that is not an event dict, is ``"other"``.
     """
     name = event.get("event") if isinstance(event, dict) else None
+    if name in FOLDED:
+        # A burst points where its last line does.
+        return direction({"event": event.get("last_event")})
     kind = CLASSES.get(name) if isinstance(name, str) else None
     if kind is None:
         return OTHER
@@ -513,3 +519,13 @@ def follow_ups(name):
     did about it (a failover after a failure); ``()`` for none."""
     kind = CLASSES.get(name) if isinstance(name, str) else None
     return kind.followed_by if kind is not None else ()
+
+
+def lines(event):
+    """How many log lines an event dict stands for: the ``count`` of a
+    ``burst`` or ``dropped`` event (``ipmp_burst``), else 1."""
+    if isinstance(event, dict) and event.get("event") in FOLDED:
+        count = event.get("count")
+        if isinstance(count, int) and not isinstance(count, bool) and count > 0:
+            return count
+    return 1

@@ -12,10 +12,15 @@ through this (via ``ipmp_watch``). Why a custom follower instead of Salt's
   file from its start, so the first line after a rotation is not lost;
 - truncation in place (``copytruncate``) and a file replaced by different
   content of the same or larger size are detected with a short signature of
-  the bytes before the current position;
+  the bytes before the current position; the unread end of the old content
+  is then read from the copy (``messages.0``, ``messages-20261130``) when
+  one holds that signature at that offset, before the file from its start;
 - partial lines wait until their newline arrives;
 - bytes that are not UTF-8 are replaced, NULs (left by copytruncate races)
   are dropped;
+- ``origins`` names where each line of the last poll starts
+  (``"<dev>:<ino>:<offset>"``), the same string when the same bytes are
+  read again;
 - the position (device, inode, offset, signature) can be persisted to a
   small JSON file in the minion's cache directory, so a restart neither
   repeats nor loses lines. Without a saved position the follower starts at
@@ -30,6 +35,7 @@ import hashlib
 import json
 import logging
 import os
+import stat
 import time
 
 log = logging.getLogger(__name__)
@@ -37,10 +43,11 @@ log = logging.getLogger(__name__)
 __virtualname__ = "ipmp_follow"
 
 SIG_BYTES = 64
-MAX_BYTES = 4 * 1024 * 1024
+MAX_BYTES = 512 * 1024
 MAX_LINE = 64 * 1024
 ROTATE_GRACE = 5.0
 STATE_VERSION = 1
+COMPRESSED = (".gz", ".Z", ".bz2", ".xz")
 
 
 def __virtual__():
@@ -126,6 +133,7 @@ class Follower(object):
         self.rotate_grace = float(rotate_grace)
         self.start_at_end = start_at_end
         self.more = False  # True when poll stopped at max_bytes
+        self.origins = []  # "<dev>:<ino>:<offset>" of each line of the last poll
         self._cur = None
         self._old = []  # rotated-away files still drained for a while
         self._started = False
@@ -135,12 +143,18 @@ class Follower(object):
     def poll(self):
         """
         Return a list of new complete lines (text). Costs one ``stat`` when
-        nothing changed.
+        nothing changed. Sets :attr:`origins`, parallel to the list.
         """
+        self.origins = []
+        pairs = self._poll()
+        self.origins = [origin for _, origin in pairs]
+        return [text for text, _ in pairs]
+
+    def _poll(self):
         if not self._started:
             self._start()
         self.more = False
-        lines = []
+        pairs = []
         try:
             st = os.stat(self.path)
         except OSError as exc:
@@ -149,10 +163,10 @@ class Follower(object):
             st = None
 
         if self._old:
-            lines.extend(self._drain_old())
+            pairs.extend(self._drain_old())
             if self.more:
                 # Old lines first: the new file waits for the next poll.
-                return lines
+                return pairs
 
         cur = self._cur
         if cur is not None and st is not None and (st.st_dev, st.st_ino) != (
@@ -163,7 +177,7 @@ class Follower(object):
             # writers, then follow the new one from its first byte.
             final = self.rotate_grace <= 0
             st_old = os.fstat(cur.fh.fileno())
-            lines.extend(self._read(cur, st_old, final=final))
+            pairs.extend(self._read(cur, st_old, final=final))
             if final and cur.offset >= st_old.st_size:
                 cur.close()
             else:
@@ -171,13 +185,13 @@ class Follower(object):
                 self._old.append(cur)
             self._cur = cur = None
             if self.more:
-                return lines
+                return pairs
         if cur is None:
             if st is None:
-                return lines
+                return pairs
             cur = self._open_new(0)
             if cur is None:
-                return lines
+                return pairs
             self._cur = cur
             st = os.fstat(cur.fh.fileno())
         elif st is None:
@@ -185,9 +199,9 @@ class Follower(object):
             # file for its writer.
             st = os.fstat(cur.fh.fileno())
         if (st.st_size, getattr(st, "st_mtime_ns", st.st_mtime)) == cur.seen:
-            return lines
-        lines.extend(self._read(cur, st))
-        return lines
+            return pairs
+        pairs.extend(self._read(cur, st))
+        return pairs
 
     def commit(self):
         """Persist the position if it changed (no write when idle)."""
@@ -351,9 +365,6 @@ class Follower(object):
         if want is not None and (st.st_dev, st.st_ino) != want:
             fh_.close()
             return None
-        if offset > st.st_size:
-            offset = 0
-            sig = b""
         if sig is None:
             sig = _read_at(fh_, max(0, offset - SIG_BYTES), min(offset, SIG_BYTES))
         opened = _Open(fh_, st, offset, sig)
@@ -362,7 +373,7 @@ class Follower(object):
         return opened
 
     def _drain_old(self):
-        lines = []
+        pairs = []
         keep = []
         now = time.time()
         for old in self._old:
@@ -372,29 +383,37 @@ class Follower(object):
             st = os.fstat(old.fh.fileno())
             final = old.until is None or now >= old.until
             if final or (st.st_size, getattr(st, "st_mtime_ns", st.st_mtime)) != old.seen:
-                lines.extend(self._read(old, st, final=final))
+                pairs.extend(self._read(old, st, final=final))
             if final and old.offset >= st.st_size:
                 old.close()
                 continue
             keep.append(old)
         self._old = keep
-        return lines
+        return pairs
 
     def _read(self, opened, st, final=False):
-        """Read from the last line boundary to EOF (at most max_bytes)."""
+        """
+        Read from the last line boundary to EOF (at most max_bytes); return
+        ``(text, origin)`` pairs.
+        """
         size = st.st_size
         opened.seen = (size, getattr(st, "st_mtime_ns", st.st_mtime))
+        pairs = []
         if size < opened.offset:
-            log.info("ipmp_follow: %s was truncated, reading from its start", self.path)
-            opened.offset, opened.sig = 0, b""
+            pairs.extend(self._restart(opened, "truncated"))
+            if self.more:
+                opened.seen = (-1, -1)
+                return pairs
         start = opened.offset - len(opened.sig)
         want = min(size - start, self.max_bytes + len(opened.sig))
         data = _read_at(opened.fh, start, want)
         if opened.sig and data[: len(opened.sig)] != opened.sig:
             # Same inode, different bytes before our position: truncated and
             # rewritten past our offset. Everything in it is new.
-            log.info("ipmp_follow: %s was rewritten, reading from its start", self.path)
-            opened.offset, opened.sig = 0, b""
+            pairs.extend(self._restart(opened, "rewritten"))
+            if self.more:
+                opened.seen = (-1, -1)
+                return pairs
             data = _read_at(opened.fh, 0, min(size, self.max_bytes))
         else:
             data = data[len(opened.sig):]
@@ -406,25 +425,106 @@ class Follower(object):
         pos = 0
         nl = data.find(b"\n")
         while nl >= 0:
-            lines.append(data[pos:nl])
+            lines.append((data[pos:nl], pos))
             pos = nl + 1
             nl = data.find(b"\n", pos)
         rest = data[pos:]
         if rest and ((final and at_eof) or len(rest) >= self.max_line):
             # A writer that never finishes its line, or the end of a file that
             # will not grow again: hand the fragment on.
-            lines.append(rest)
+            lines.append((rest, pos))
             pos = len(data)
+        base = opened.offset
         if pos:
             consumed = data[:pos]
             opened.offset += pos
             opened.sig = (opened.sig + consumed)[-SIG_BYTES:]
-        out = []
-        for raw in lines:
+        for raw, at in lines:
             text = decode(raw)
             if text.strip():
-                out.append(text)
-        return out
+                pairs.append((text, "{}:{}:{}".format(opened.dev, opened.ino, base + at)))
+        return pairs
+
+    def _restart(self, opened, how):
+        """
+        ``opened`` no longer holds the bytes before its offset: go back to its
+        start. For the followed file, first read the unread end of the old
+        content from a copy of it, if one is found.
+        """
+        offset, sig = opened.offset, opened.sig
+        opened.offset, opened.sig = 0, b""
+        if opened is not self._cur or offset == 0:
+            log.info("ipmp_follow: %s was %s, reading from its start", self.path, how)
+            return []
+        skip = set((old.dev, old.ino) for old in self._old)
+        skip.add((opened.dev, opened.ino))
+        copy = self._find_copy(offset, sig, skip) if sig else None
+        if copy is None:
+            log.warning(
+                "ipmp_follow: %s was truncated and no copy of its unread end was found;"
+                " lines written after offset %d before the truncation are lost",
+                self.path,
+                offset,
+            )
+            return []
+        log.info(
+            "ipmp_follow: %s was %s, reading the rest of its copy %s first",
+            self.path,
+            how,
+            copy.fh.name,
+        )
+        copy.until = time.time()
+        self._old.append(copy)
+        return self._drain_old()
+
+    def _find_copy(self, offset, sig, skip):
+        """
+        The most recently modified sibling (``<name>.*``, ``<name>-*``, not
+        compressed, a regular file, not in ``skip``) holding ``sig`` just
+        before ``offset``, opened at ``offset``; or None.
+        """
+        dirname = os.path.dirname(self.path) or "."
+        base = os.path.basename(self.path)
+        prefixes = (base + ".", base + "-")
+        try:
+            names = sorted(os.listdir(dirname))
+        except OSError:
+            return None
+        best = None
+        for name in names:
+            if not name.startswith(prefixes) or name.endswith(COMPRESSED):
+                continue
+            cand = os.path.join(dirname, name)
+            try:
+                # Not opened unless regular: opening a FIFO would block.
+                if not stat.S_ISREG(os.stat(cand).st_mode):
+                    continue
+                fh_ = open(cand, "rb")
+            except (OSError, IOError):
+                continue
+            try:
+                st = os.fstat(fh_.fileno())
+                match = (
+                    stat.S_ISREG(st.st_mode)
+                    and (st.st_dev, st.st_ino) not in skip
+                    and st.st_size >= offset
+                    and _read_at(fh_, offset - len(sig), len(sig)) == sig
+                )
+            except (OSError, IOError):
+                match = False
+            if not match:
+                fh_.close()
+                continue
+            if best is not None and best[0] >= st.st_mtime:
+                fh_.close()
+                continue
+            if best is not None:
+                best[1].close()
+            best = (st.st_mtime, _Open(fh_, st, offset, sig))
+        if best is None:
+            return None
+        best[1].seen = (-1, -1)
+        return best[1]
 
 
 def _read_at(fh_, offset, length):

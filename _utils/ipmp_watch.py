@@ -11,6 +11,7 @@ and the status snapshot (``ipmp_model.snapshot``) come from the caller's
 only resolves in the caller's loader context.
 """
 
+import hashlib
 import json
 import logging
 import os
@@ -54,6 +55,15 @@ def event_tag(event):
 def full_tag(minion_id, event, beacon="ipmp"):
     """The tag Salt gives a beacon event: ``salt/beacon/<id>/ipmp/<group>/<event>``."""
     return "salt/beacon/{}/{}/{}".format(minion_id, beacon, event_tag(event))
+
+
+def event_id(origin, text):
+    """
+    An event's ``eid``: the same line read twice (a restart before its
+    position was saved) gets the same id, so the master can drop the repeat.
+    ``origin`` is where the line starts (``ipmp_follow``'s ``dev:ino:offset``).
+    """
+    return hashlib.sha1(u"{}\0{}".format(origin, text).encode("utf-8")).hexdigest()[:16]
 
 
 def watcher(follower_, utils, **kwargs):
@@ -210,7 +220,9 @@ class Watcher(object):
     def poll(self):
         """Return the new events (list of dicts), in file order."""
         events = []
-        for line in self.follower.poll():
+        lines = self.follower.poll()
+        origins = getattr(self.follower, "origins", None) or [None] * len(lines)
+        for line, origin in zip(lines, origins):
             try:
                 event = self.parse(line)
             except Exception as exc:  # pylint: disable=broad-except
@@ -231,9 +243,12 @@ class Watcher(object):
                     event["group"] = group
             if event.get("group"):
                 self._said.add(event["group"])
+            event["eid"] = event_id(origin, line)
             events.append(event)
         if self.status is not None and self.status_interval:
-            events.extend(self._poll_status())
+            for event in self._poll_status():
+                event["eid"] = event_id(self.clock(), json.dumps(event, sort_keys=True))
+                events.append(event)
         return events
 
     @property

@@ -25,7 +25,7 @@ FAILURE = PREFIX.format(594170) + "NIC failure detected on bge0 of group ipmp0"
 FAILOVER = PREFIX.format(832587) + "Successfully failed over from NIC bge0 to NIC bge2"
 SSHD = "Jan  5 10:22:01 sol1 sshd[99]: [ID 800047 auth.info] Accepted publickey for root"
 # What the beacon reaches through its utils loader.
-UTILS = ("ipmp_follow", "ipmp_watch", "ipmp_events", "ipmp_model", "ipmp_options", "ipmp_validate",
+UTILS = ("ipmp_follow", "ipmp_watch", "ipmp_events", "ipmp_model", "ipmp_options", "ipmp_validate", "ipmp_burst",
          "ipmp_event_sign")
 
 
@@ -178,8 +178,10 @@ def sample_line(entry):
 def test_every_catalogue_message_becomes_a_tagged_event(minion, host, load_util):
     catalog = load_util("ipmp_events").CATALOG
     minion.beacon()
-    write(host, *[sample_line(entry) for entry in catalog])
-    ret = minion.beacon()
+    ret = []
+    for start in range(0, len(catalog), 10):  # ticks with fewer lines than a burst
+        write(host, *[sample_line(entry) for entry in catalog[start:start + 10]])
+        ret.extend(minion.beacon())
     assert [r["event"] for r in ret] == [entry.event for entry in catalog]
     for item, entry in zip(ret, catalog):
         # Every sample names group ipmp0 or NIC bge0 (a member of ipmp0), or neither.
@@ -331,3 +333,14 @@ def test_events_are_signed_with_the_minions_key(minion, host, tmp_path, load_uti
     assert check({"pki_dir": str(pki)}, "sol1", tag, data) is None
     assert check({"pki_dir": str(pki)}, "sol1", tag, dict(data, interface="bge1")) == (
         "the signature is not sol1's")
+
+
+def test_a_burst_is_folded_into_few_events_counting_every_line(minion, host, load_util):
+    total = load_util("ipmp_burst").total
+    minion.beacon()
+    line = sample_line(load_util("ipmp_events").CATALOG[0])
+    write(host, *([line] * 1000))
+    ret = minion.beacon()
+    assert len(ret) == 1 and ret[0]["event"] == "burst" and ret[0]["tag"].endswith("/burst")
+    assert sum(total(item) for item in ret) == 1000
+    assert minion.beacon() == []

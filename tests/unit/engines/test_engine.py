@@ -1,32 +1,43 @@
-"""The ipmp_events engine: same events and tags as the beacon, sent at once."""
+"""The ipmp_events engine: read, spool, send, and forget only what the master took.
+
+The master here is a stand-in for Salt's request channel (``_Master``): it
+records each batch and answers or fails as told.  The real channel is
+driven by tests/integration/test_events_chaos.py.
+"""
 
 import copy
 import os
 
 import pytest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 PREFIX = "Jan  5 10:22:01 sol1 in.mpathd[123]: [ID {} daemon.error] "
 LINK_DOWN = PREFIX.format(215189) + "The link has gone down on bge0"
 FAILOVER = PREFIX.format(832587) + "Successfully failed over from NIC bge0 to NIC bge2"
 STATUS = {"ipmp0": {"state": "ok", "interfaces": {"bge0": {"state": "active"}, "bge2": {"state": "standby"}}}}
+UTILS = ("ipmp_follow", "ipmp_watch", "ipmp_events", "ipmp_model", "ipmp_options", "ipmp_validate",
+         "ipmp_event_sign", "ipmp_burst", "ipmp_spool")
 
 
-class FakeBus:
-    def __init__(self, fail=0):
-        self.fired = []
-        self.fail = fail
-        self.destroyed = 0
+class FakeMaster:
+    """Takes batches like the master's ``_minion_event`` (or refuses ``down`` times)."""
 
-    def fire_event(self, data, tag):
-        if self.fail:
-            self.fail -= 1
-            raise OSError("minion event bus not there")
-        self.fired.append((tag, copy.deepcopy(data)))
+    def __init__(self):
+        self.batches = []
+        self.down = 0
+
+    def send(self, events):
+        if self.down:
+            self.down -= 1
+            return False
+        self.batches.append(copy.deepcopy(events))
         return True
 
-    def destroy(self):
-        self.destroyed += 1
+    @property
+    def events(self):
+        return [event for batch in self.batches for event in batch]
+
+    def close(self):
+        pass
 
 
 @pytest.fixture
@@ -34,24 +45,20 @@ def host(tmp_path):
     root = tmp_path / "host"
     (root / "var" / "adm").mkdir(parents=True)
     (root / "var" / "adm" / "messages").write_text("old\n")
+    (root / "etc").mkdir()
+    (root / "etc" / "nodename").write_text("sol1\n")
     return root
 
 
 @pytest.fixture
-def engine(load_extension, host, tmp_path, monkeypatch):
-    mod = load_extension(
-        "_engines/ipmp_events.py",
-        utils=("ipmp_follow", "ipmp_watch", "ipmp_events", "ipmp_model", "ipmp_options", "ipmp_validate",
-         "ipmp_event_sign"),
-    )
+def engine(load_extension, host, tmp_path):
+    mod = load_extension("_engines/ipmp_events.py", utils=UTILS)
     config = {"ipmp.root": str(host)}
     mod.__opts__ = {"cachedir": str(tmp_path / "cache"), "id": "sol1"}
     mod.__salt__ = {
         "config.get": lambda key, default=None: config.get(key, default),
         "ipmp.status": lambda group=None, refresh=False: copy.deepcopy(STATUS),
     }
-    mod.bus = FakeBus()
-    monkeypatch.setattr(mod.salt.utils.event, "get_event", lambda *a, **k: mod.bus)
     return mod
 
 
@@ -61,77 +68,146 @@ def write(host, *lines):
             handle.write(line + "\n")
 
 
-def watcher_for(engine, host):
-    path = engine._messages_path(None)
-    utils = engine.__utils__
-    state = utils["ipmp_follow.state_path"](engine.__opts__["cachedir"], engine.CONSUMER, path)
-    follower = utils["ipmp_follow.follower"](path, state_file=state)
-    return utils["ipmp_watch.watcher"](follower, utils, status=engine._status)
+class Rig:
+    """The engine's parts as start() builds them, rebuilt by restart()."""
+
+    def __init__(self, engine, host):
+        self.engine = engine
+        self.host = host
+        self.master = FakeMaster()
+        self.clock = [1000.0]
+        self.sleeps = []
+        self.restart()
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.clock[0] += seconds
+
+    def restart(self):
+        engine = self.engine
+        path = engine._messages_path(None)
+        utils = engine.__utils__
+        self.watcher = utils["ipmp_watch.message_watcher"](
+            path, engine.__opts__["cachedir"], engine.CONSUMER, utils, status=engine._status
+        )
+        self.spool = engine._spool(path)
+
+    def run(self, ticks):
+        state = {"n": 0}
+
+        def running():
+            state["n"] += 1
+            return state["n"] <= ticks
+
+        self.engine._run(self.watcher, self.spool, self.master, 0.05, "messages",
+                         running=running, clock=lambda: self.clock[0], sleep=self.sleep)
+
+    def crash(self):
+        """Stop without any cleanup, as a SIGKILL would."""
+        self.watcher.close()
+        self.restart()
 
 
-def loops(count):
-    state = {"n": 0}
-
-    def running():
-        state["n"] += 1
-        return state["n"] <= count
-
-    return running
+@pytest.fixture
+def rig(engine, host):
+    return Rig(engine, host)
 
 
-def test_engine_fires_same_tags_as_beacon_on_master_bus(engine, host):
-    watcher = watcher_for(engine, host)
-    sender = engine._Sender(engine.__opts__)
-    engine._run(watcher, sender, "sol1", 0.001, "messages", loops(1))
-    assert engine.bus.fired == []  # started at the end of the existing file
+def test_events_go_in_one_batch_with_the_beacon_tags(rig, host):
+    rig.run(1)
+    assert rig.master.batches == []  # started at the end of the existing file
     write(host, LINK_DOWN, "Jan  5 10:22:01 sol1 sshd[9]: hello", FAILOVER)
-    engine._run(watcher, sender, "sol1", 0.001, "messages", loops(1))
-    assert [tag for tag, _ in engine.bus.fired] == ["fire_master", "fire_master"]
-    payloads = [data for _, data in engine.bus.fired]
-    assert [p["tag"] for p in payloads] == [
-        "salt/beacon/sol1/ipmp/ipmp0/link_down",
-        "salt/beacon/sol1/ipmp/ipmp0/failover",
-    ]
-    assert payloads[0]["data"]["interface"] == "bge0"
-    assert payloads[0]["data"]["message"] == LINK_DOWN
-    assert payloads[0]["events"] is None and payloads[0]["pretag"] is None
+    rig.run(1)
+    assert len(rig.master.batches) == 1
+    tags = [event["tag"] for event in rig.master.events]
+    assert tags == ["salt/beacon/sol1/ipmp/ipmp0/link_down", "salt/beacon/sol1/ipmp/ipmp0/failover"]
+    data = rig.master.events[0]["data"]
+    assert data["interface"] == "bge0" and data["message"] == LINK_DOWN
+    assert data["id"] == "sol1" and len(data["eid"]) == 16
+    assert rig.spool.pending() == 0
 
 
-def test_engine_reconnects_when_a_send_fails(engine, host):
-    engine.bus.fail = 1
-    watcher = watcher_for(engine, host)
-    sender = engine._Sender(engine.__opts__)
-    engine._run(watcher, sender, "sol1", 0.001, "messages", loops(1))
+def test_nothing_leaves_the_spool_until_the_master_answers(rig, host):
+    rig.run(1)
+    rig.master.down = 3
     write(host, LINK_DOWN)
-    engine._run(watcher, sender, "sol1", 0.001, "messages", loops(1))
-    assert [data["tag"] for _, data in engine.bus.fired] == ["salt/beacon/sol1/ipmp/ipmp0/link_down"]
-    assert engine.bus.destroyed == 1
-
-
-def test_engine_restart_resumes_from_saved_position(engine, host):
-    watcher = watcher_for(engine, host)
-    sender = engine._Sender(engine.__opts__)
-    engine._run(watcher, sender, "sol1", 0.001, "messages", loops(1))
-    write(host, LINK_DOWN)
-    engine._run(watcher, sender, "sol1", 0.001, "messages", loops(1))
-    watcher.close()
+    rig.run(1)
     write(host, FAILOVER)
-    watcher = watcher_for(engine, host)
-    engine._run(watcher, sender, "sol1", 0.001, "messages", loops(1))
-    assert [data["tag"].rsplit("/", 1)[1] for _, data in engine.bus.fired] == ["link_down", "failover"]
+    rig.run(1)
+    assert rig.master.batches == [] and rig.spool.pending() == 2
+    rig.run(20)
+    names = [event["data"]["event"] for event in rig.master.events]
+    assert names == ["link_down", "failover"]  # in order, once each
+    assert rig.spool.pending() == 0
 
 
-def test_engine_drains_a_burst_without_sleeping(engine, host, monkeypatch):
-    watcher = watcher_for(engine, host)
-    watcher.follower.max_bytes = 4096
-    sender = engine._Sender(engine.__opts__)
-    engine._run(watcher, sender, "sol1", 0.001, "messages", loops(1))
-    write(host, *([LINK_DOWN] * 2000))
-    sleeps = []
-    monkeypatch.setattr(engine.time, "sleep", sleeps.append)
-    engine._run(watcher, sender, "sol1", 0.001, "messages", loops(100))
-    assert len(engine.bus.fired) == 2000
-    assert len(sleeps) < 100  # only idle loops sleep
+def test_retries_back_off_while_the_master_is_away(rig, host):
+    rig.run(1)
+    rig.master.down = 10 ** 6
+    write(host, LINK_DOWN)
+    attempts = []
+    send = rig.master.send
+    rig.master.send = lambda events: attempts.append(rig.clock[0]) or send(events)
+    rig.run(400)  # 400 ticks of 0.05 s: 20 s
+    gaps = [b - a for a, b in zip(attempts, attempts[1:])]
+    assert gaps == sorted(gaps) and max(gaps) <= rig.engine.RETRY_MAX + 0.1
+    assert len(attempts) < 15
+
+
+def test_a_crash_after_spooling_neither_loses_nor_repeats(rig, host):
+    rig.run(1)
+    rig.master.down = 1
+    write(host, LINK_DOWN, FAILOVER)
+    rig.run(1)  # spooled, position saved, send failed
+    rig.crash()
+    rig.run(5)
+    assert [event["data"]["event"] for event in rig.master.events] == ["link_down", "failover"]
+
+
+def test_a_crash_before_the_position_is_saved_reads_the_lines_again_same_eids(rig, host, engine):
+    rig.run(1)
+    write(host, LINK_DOWN)
+    events = rig.watcher.poll()  # read, then the process dies before spooling
+    rig.crash()
+    rig.run(1)
+    assert [event["data"]["eid"] for event in rig.master.events] == [events[0]["eid"]]
+
+
+def test_a_burst_is_folded_and_the_minion_sends_bounded_batches(rig, host, engine):
+    rig.run(1)
+    write(host, *([LINK_DOWN, FAILOVER] * 5000))
+    rig.run(20)
+    events = [event["data"] for event in rig.master.events]
+    assert sum(engine.__utils__["ipmp_burst.total"](ev) for ev in events) == 10000
+    assert len(events) < 20 and all(len(batch) <= engine.BATCH_EVENTS for batch in rig.master.batches)
+    assert {ev["event"] for ev in events} == {"burst"}
+
+
+def test_a_full_spool_folds_the_oldest_into_a_dropped_event(rig, host, engine, monkeypatch):
+    monkeypatch.setattr(engine, "SPOOL_RECORDS", 5)
+    rig.restart()
+    rig.run(1)
+    rig.master.down = 10 ** 6
+    for n in range(8):
+        write(host, LINK_DOWN)
+        rig.run(1)
+    assert rig.spool.pending() <= 5
+    rig.master.down = 0
+    rig.clock[0] += 60
+    rig.run(5)
+    events = [event["data"] for event in rig.master.events]
+    assert events[0]["event"] == "dropped"
+    assert sum(engine.__utils__["ipmp_burst.total"](ev) for ev in events) == 8
+
+
+def test_the_engine_stops_when_its_minion_is_gone(engine, monkeypatch):
+    stop = engine._Stop()
+    try:
+        assert stop.running()
+        monkeypatch.setattr(engine.os, "getppid", lambda: os.getpid() + 10 ** 6)
+        assert not stop.running()
+    finally:
+        stop.restore()
 
 
 @pytest.mark.parametrize(

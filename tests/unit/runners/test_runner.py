@@ -263,7 +263,7 @@ def test_failure_without_a_failover_waits_only_the_settle_time(master):
     assert 0.5 <= written < 0.5 + 0.3 + 1.0  # settle, then the window (0.3 s)
 
 
-def test_events_after_the_alert_same_story_no_summary(master):
+def test_events_after_the_alert_same_story_are_counted_by_a_quiet_summary(master):
     master.statuses = [DEGRADED, DEGRADED]
     results = in_threads(
         master.later(event("failure", interface="bge0")),
@@ -271,10 +271,31 @@ def test_events_after_the_alert_same_story_no_summary(master):
             master.later(event("failover", interface="bge0", to="bge2"))),
     )
     assert results[1]["folded"] == results[0]["alert"]["id"]
-    assert [a["kind"] for a in master.alerts()] == ["alert"]
-    assert [e["event"] for e in master.alerts()[0]["events"]] == ["failure"]
-    assert results[0]["summary"] is None
+    alert, summary = master.alerts()
+    assert [e["event"] for e in alert["events"]] == ["failure"] and alert["count"] == 1
+    # Every event ends up counted; nothing new for a person, so no one is paged.
+    assert summary["kind"] == "summary" and summary["changed"] is False
+    assert summary["count"] == 2 and [e["event"] for e in summary["events"]] == ["failover"]
+    assert results[0]["summary"] == summary
     assert len(master.fetches) == 2  # the alert, and the check at the end of the window
+
+
+def test_a_burst_counts_its_lines_and_points_where_its_last_line_does(master):
+    master.statuses = [DEGRADED, DEGRADED]
+    burst = event("burst", interface="bge0", count=600, counts="failover=300 failure=300",
+                  first_event="failure", last_event="failover")
+    result = master.alert(burst)
+    alert = result["alert"]
+    assert alert["count"] == 600 and alert["events"][0]["counts"] == "failover=300 failure=300"
+    assert alert["severity"] == "warning"
+
+
+def test_the_same_event_sent_twice_is_alerted_once(master):
+    master.statuses = [DEGRADED, DEGRADED]
+    first = master.alert(event("failure", interface="bge0", eid="0123456789abcdef"))
+    again = master.alert(event("failure", interface="bge0", eid="0123456789abcdef"))
+    assert "alert" in first and again == {"result": True, "duplicate": "0123456789abcdef"}
+    assert [a["kind"] for a in master.alerts()] == ["alert"]
 
 
 def test_flap_gives_alert_then_summary(master):

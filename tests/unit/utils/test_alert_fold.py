@@ -95,13 +95,30 @@ def test_nothing_after_the_alert(fold, cachedir):
     assert fold.close_when_quiet(cachedir, key, win_id, span=10.0) is None
 
 
-def test_dead_windows_are_dropped(fold, cachedir):
+def test_windows_of_dead_runners_are_handed_over_not_dropped(fold, cachedir):
     old = time.time() - 3600
-    open_(fold, cachedir, "failure", old, key=fold.key("sol2", "ipmp9"))
+    other, _ = open_(fold, cachedir, "failure", old, key=fold.key("sol2", "ipmp9"))
     dead, _ = open_(fold, cachedir, "failure", old)
     win_id, opened = open_(fold, cachedir, "failure", time.time())
     assert opened and win_id != dead
+    assert sorted(fold.load(cachedir)["windows"]) == sorted([fold.key("sol2", "ipmp9"), fold.key("sol1", "ipmp0")])
+    found = fold.orphans(cachedir, time.time(), 30)
+    assert sorted(w["id"] for w in found) == sorted([other, dead])
+    assert {fold.parse_key(w["key"]) for w in found} == {("sol1", "ipmp0"), ("sol2", "ipmp9")}
+    assert fold.orphans(cachedir, time.time(), 30) == []
     assert list(fold.load(cachedir)["windows"]) == [fold.key("sol1", "ipmp0")]
+
+
+def test_a_window_past_its_span_is_closed_by_its_owner_with_every_event(fold, cachedir):
+    now = time.time()
+    key = fold.key("sol1", "ipmp0")
+    first, _ = fold.open_or_fold(cachedir, key, {"event": "failure"}, {}, "a", now, 2, 0.5, 30)
+    fold.open_or_fold(cachedir, key, {"event": "failover"}, {}, "b", now + 0.1, 2, 0.5, 30, weight=5)
+    # After the span a new window opens; the old one waits for its owner.
+    second, opened = fold.open_or_fold(cachedir, key, {"event": "repair"}, {}, "c", now + 0.6, 2, 0.5, 30)
+    assert opened and second != first
+    closed = fold.close_when_quiet(cachedir, key, first, 0.5)
+    assert closed["id"] == first and closed["count"] == 6
 
 
 def test_await_outcome_returns_when_the_follow_up_folds_in(fold, cachedir):

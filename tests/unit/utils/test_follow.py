@@ -1,7 +1,9 @@
 """The shared log follower (_utils/ipmp_follow.py): nothing lost, nothing repeated."""
 
 import json
+import logging
 import os
+import shutil
 
 import pytest
 
@@ -30,6 +32,28 @@ def append(path, text):
 def make(follow, path, tmp_path, **kwargs):
     state = str(tmp_path / "state" / "pos.json")
     return follow.follower(str(path), state_file=state, **kwargs)
+
+
+def drain(fol):
+    """Poll until the follower has nothing more pending; lines and origins."""
+    got, origins = [], []
+    for _ in range(1000):
+        got.extend(fol.poll())
+        origins.extend(fol.origins)
+        if not fol.more:
+            break
+    return got, origins
+
+
+def copytruncate(path, copy):
+    shutil.copyfile(str(path), str(copy))
+    with open(str(path), "r+b") as handle:
+        handle.truncate(0)
+
+
+def prefix(path):
+    st = os.stat(str(path))
+    return "{}:{}:".format(st.st_dev, st.st_ino)
 
 
 def test_first_start_on_existing_file_skips_old_lines(follow, log, tmp_path):
@@ -287,3 +311,157 @@ def test_fragment_of_rotated_file_waits_for_a_late_writer(follow, log, tmp_path)
     assert fol.poll() == ["complete", "new"]
     append(str(log) + ".0", "ne\n")
     assert fol.poll() == ["half a line"]
+
+
+def test_origins_are_parallel_and_stable_across_a_restart(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path)
+    assert fol.poll() == [] and fol.origins == []
+    fol.commit()
+    append(log, "one\n\n   \ntwo\nthr")
+    assert fol.poll() == ["one", "two"]
+    where = prefix(log)
+    assert fol.origins == [where + "0", where + "9"]
+    assert fol.poll() == [] and fol.origins == []
+    fol.close()  # crashed before commit
+    fol2 = make(follow, log, tmp_path)
+    assert fol2.poll() == ["one", "two"]
+    assert fol2.origins == [where + "0", where + "9"]
+    append(log, "ee\n")
+    assert fol2.poll() == ["three"]
+    assert fol2.origins == [where + "13"]
+
+
+def test_origin_of_a_final_fragment_is_where_it_starts(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path, rotate_grace=0)
+    fol.poll()
+    append(log, "complete\nno newline")
+    where = prefix(log)
+    os.rename(str(log), str(log) + ".0")
+    append(log, "new\n")
+    assert fol.poll() == ["complete", "no newline", "new"]
+    assert fol.origins == [where + "0", where + "9", prefix(log) + "0"]
+
+
+@pytest.mark.parametrize("max_bytes", [None, 20])
+def test_copytruncate_reads_the_unread_end_of_the_copy_first(follow, log, tmp_path, max_bytes):
+    kwargs = {} if max_bytes is None else {"max_bytes": max_bytes}
+    fol = make(follow, log, tmp_path, **kwargs)
+    fol.poll()
+    append(log, "seen 0\nseen 1\n")
+    assert drain(fol)[0] == ["seen 0", "seen 1"]
+    append(log, "unread 0\nunread 1\nunread 2\n")
+    copy = tmp_path / "messages.0"
+    copytruncate(log, copy)
+    append(log, "new 0\nnew 1\n")
+    got, origins = drain(fol)
+    assert got == ["unread 0", "unread 1", "unread 2", "new 0", "new 1"]
+    assert origins == [prefix(copy) + str(n) for n in (14, 23, 32)] + [
+        prefix(log) + str(n) for n in (0, 6)
+    ]
+    assert drain(fol)[0] == []
+    append(log, "new 2\n")
+    assert drain(fol)[0] == ["new 2"]
+    assert fol._old == []
+
+
+def test_copytruncate_ignores_compressed_and_non_matching_siblings(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path)
+    fol.poll()
+    append(log, "seen 0\nseen 1\n")
+    assert fol.poll() == ["seen 0", "seen 1"]
+    append(log, "unread 0\nunread 1\nunread 2\n")
+    copy = tmp_path / "messages-20261130"
+    copytruncate(log, copy)
+    # Decoys, all newer than the real copy: a compressed file with the same
+    # bytes before the offset, a sibling with other content, a directory.
+    gz = tmp_path / "messages.0.gz"
+    gz.write_bytes(b"seen 0\nseen 1\ndecoy gz\n")
+    other = tmp_path / "messages.1"
+    other.write_bytes(b"other 0\nother 1\nother 2\nother 3\n")
+    (tmp_path / "messages.d").mkdir()
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(str(tmp_path / "messages.fifo"))
+    later = os.stat(str(copy)).st_mtime + 100
+    for decoy in (gz, other):
+        os.utime(str(decoy), (later, later))
+    # Regrown past the old offset: noticed by the signature, not the size.
+    append(log, "".join("new {} with a longer text\n".format(i) for i in range(3)))
+    assert fol.poll() == ["unread 0", "unread 1", "unread 2"] + [
+        "new {} with a longer text".format(i) for i in range(3)
+    ]
+    assert fol.poll() == []
+
+
+def test_copytruncate_prefers_the_most_recent_matching_copy(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path)
+    fol.poll()
+    append(log, "seen\n")
+    assert fol.poll() == ["seen"]
+    append(log, "unread 0\nunread 1\nunread 2\n")
+    newer = tmp_path / "messages.1"
+    copytruncate(log, newer)
+    older = tmp_path / "messages.0"
+    older.write_bytes(b"seen\nunread 0\n")
+    then = os.stat(str(newer)).st_mtime - 100
+    os.utime(str(older), (then, then))
+    append(log, "new\n")
+    assert fol.poll() == ["unread 0", "unread 1", "unread 2", "new"]
+
+
+def test_truncation_without_a_copy_warns_and_reads_the_new_file(
+    follow, log, tmp_path, caplog
+):
+    fol = make(follow, log, tmp_path)
+    fol.poll()
+    append(log, "seen\n")
+    assert fol.poll() == ["seen"]
+    (tmp_path / "messages.0").write_bytes(b"unrelated\n")
+    with open(str(log), "wb") as handle:
+        handle.write(b"new\n")
+    with caplog.at_level(logging.WARNING):
+        assert fol.poll() == ["new"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        "ipmp_follow: {} was truncated and no copy of its unread end was found;"
+        " lines written after offset 5 before the truncation are lost".format(log)
+    ]
+
+
+def test_copytruncate_while_stopped_reads_the_copy_first(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path)
+    fol.poll()
+    append(log, "seen 0\nseen 1\n")
+    assert fol.poll() == ["seen 0", "seen 1"]
+    fol.commit()
+    fol.close()
+    append(log, "unread 0\nunread 1\nunread 2\n")
+    copytruncate(log, tmp_path / "messages.0")
+    append(log, "new 0\n")
+    fol2 = make(follow, log, tmp_path)
+    assert fol2.poll() == ["unread 0", "unread 1", "unread 2", "new 0"]
+    assert fol2.poll() == []
+    fol2.commit()
+    state = json.loads((tmp_path / "state" / "pos.json").read_text())
+    assert state["version"] == 1 and state["offset"] == 6
+    assert (state["dev"], state["ino"]) == tuple(os.stat(str(log))[i] for i in (2, 1))
+
+
+def test_burst_of_10000_lines_with_the_default_bound(follow, log, tmp_path):
+    fol = make(follow, log, tmp_path)
+    fol.poll()
+    want = [LINE.format(i % 60, i).rstrip("\n") for i in range(10000)]
+    append(log, "".join(line + "\n" for line in want))
+    assert os.path.getsize(str(log)) > follow.MAX_BYTES
+    got = []
+    polls = 0
+    while True:
+        batch = fol.poll()
+        polls += 1
+        assert sum(len(line) + 1 for line in batch) <= 512 * 1024
+        got.extend(batch)
+        if not fol.more:
+            break
+        assert polls < 100
+    assert polls >= 2
+    assert got == want
+    assert fol.poll() == []

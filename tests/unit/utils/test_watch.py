@@ -178,7 +178,29 @@ def test_unparsable_line_is_skipped(utils, log, tmp_path, watch):
     watcher = watch.Watcher(follower, parse, utils["ipmp_model.snapshot"])
     watcher.poll()
     append(log, "boom", "fine")
-    assert watcher.poll() == [{"event": "x"}]
+    events = watcher.poll()
+    assert [ev["event"] for ev in events] == ["x"]
+    assert events[0]["eid"] == watch.event_id(follower.origins[-1], "fine")
+
+
+def test_a_line_read_again_has_the_same_eid(utils, log, tmp_path, watch):
+    state = str(tmp_path / "pos.json")
+    parse = utils["ipmp_events.parse_line"]
+    line = "Jan  5 10:22:01 sol1 in.mpathd[1]: [ID 594170 daemon.error] NIC failure detected on bge0 of group ipmp0"
+
+    def first_read():
+        follower = utils["ipmp_follow.follower"](str(log), state_file=state)
+        watcher = watch.Watcher(follower, parse, utils["ipmp_model.snapshot"])
+        return watcher, watcher.poll()
+
+    watcher, _ = first_read()
+    watcher.commit()
+    append(log, line, line)
+    events = watcher.poll()  # not committed: a crash now reads them again
+    watcher.close()
+    _, again = first_read()
+    assert [ev["eid"] for ev in again] == [ev["eid"] for ev in events]
+    assert len(set(ev["eid"] for ev in events)) == 2  # the same text twice is two events
 
 
 def test_diff_snapshots(watch, load_util):
