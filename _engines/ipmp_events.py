@@ -42,6 +42,7 @@ serves both. On the master each event's data is the event dict (with
           status_interval: 10
 """
 
+import collections
 import logging
 import os
 import signal
@@ -59,6 +60,16 @@ BEACON_NAME = "ipmp"
 #: Events and bytes (JSON) one request to the master carries at most.
 BATCH_EVENTS = 100
 BATCH_BYTES = 256 * 1024
+#: Events a second sent one by one; past that the engine is in a flood:
+#: one request a second, each group's events in it folded into one burst.
+FLOOD = 20
+#: Spooled events one flood request folds at most.
+FLOOD_EVENTS = 2000
+FLOOD_BYTES = 4 * 1024 * 1024
+#: Events acknowledged in the last REPLAY seconds (at most REPLAY_EVENTS)
+#: are sent again after the master was away.
+REPLAY = 10
+REPLAY_EVENTS = 400
 #: Seconds the master has to answer one request.
 SEND_TIMEOUT = 5
 #: Events the spool holds while the master is away.
@@ -267,7 +278,11 @@ def _run(watcher, spool, master, interval, path, running=lambda: True, clock=tim
     full_tag = __utils__["ipmp_watch.full_tag"]
     sign = __utils__["ipmp_event_sign.sign"]
     fold = __utils__["ipmp_burst.fold"]
+    by_group = __utils__["ipmp_burst.by_group"]
     pause, retry_at = 0.0, 0.0
+    recent = collections.deque()  # when the events of the last second were read
+    replay = _Replay()
+    last_send = 0.0
     while running():
         try:
             events = watcher.poll()
@@ -276,23 +291,94 @@ def _run(watcher, spool, master, interval, path, running=lambda: True, clock=tim
             sleep(max(interval, 1.0))
             continue
         if events:
-            records = []
-            for event in fold(events):
-                event["id"] = minion_id
-                records.append({"tag": full_tag(minion_id, event, BEACON_NAME), "data": event})
-            spool.append(records)
+            spool.append(_records(fold(events), minion_id, full_tag))
+            recent.extend([clock()] * len(events))
         # Saved only now that the events are on disk: a crash before this
         # reads the lines again, never skips them.
         watcher.commit()
-        if spool.pending() and clock() >= retry_at:
-            batch = spool.peek(BATCH_EVENTS, BATCH_BYTES)
-            signed = [{"tag": rec["tag"], "data": sign(__opts__, rec["tag"], rec["data"])}
-                      for rec in batch]
-            if master.send(signed):
-                spool.ack(batch[-1]["seq"])
-                pause, retry_at = 0.0, 0.0
+        now = clock()
+        while recent and recent[0] <= now - 1.0:
+            recent.popleft()
+        # A flood (FLOOD events read in the last second, or more than that
+        # waiting): one request a second, each group's events in it folded
+        # into one burst, so that the master's reactor keeps up with every
+        # minion at once.
+        flood = len(recent) >= FLOOD or spool.pending() > FLOOD
+        due = now >= retry_at and (not flood or now >= last_send + 1.0)
+        if (spool.pending() or replay.due) and due:
+            sent = True
+            if replay.due:
+                # The master was away: what it took just before may have died
+                # with it, unread by its reactor. Send it again first; the
+                # master drops (by eid) what it had already handled.
+                again = replay.take()
+                sent = master.send(_signed(again, sign))
+                if not sent:
+                    replay.keep(again)
+            if sent and spool.pending():
+                batch = (spool.peek(FLOOD_EVENTS, FLOOD_BYTES) if flood
+                         else spool.peek(BATCH_EVENTS, BATCH_BYTES))
+                if flood:
+                    records = _records(by_group([rec["data"] for rec in batch]), minion_id, full_tag)
+                else:
+                    records = batch
+                sent = master.send(_signed(records, sign))
+                if sent:
+                    spool.ack(batch[-1]["seq"])
+                    replay.sent(records, now)
+            if sent:
+                pause, retry_at, last_send = 0.0, 0.0, now
             else:
+                if not pause:
+                    replay.outage(now)
                 pause = min(max(pause * 2, 0.5), RETRY_MAX)
                 retry_at = clock() + pause
-        if not watcher.more and (not spool.pending() or clock() < retry_at):
+        idle = not (spool.pending() or replay.due) or clock() < retry_at or (flood and not due)
+        if not watcher.more and idle:
             sleep(interval)
+
+
+class _Replay(object):
+    """
+    The events the master acknowledged in the last REPLAY seconds. Salt's
+    master acknowledges an event once it is on its event bus; a master that
+    stops right then loses what its reactor had not taken yet. After an
+    outage those are sent again, and the alert runner drops the ones it had
+    (same ``eid``).
+    """
+
+    def __init__(self):
+        self.acked = collections.deque()
+        self.due = []
+
+    def sent(self, records, now):
+        for record in records:
+            self.acked.append((now, record))
+        while self.acked and (len(self.acked) > REPLAY_EVENTS or self.acked[0][0] < now - REPLAY):
+            self.acked.popleft()
+
+    def outage(self, now):
+        """The master stopped answering: what it took lately is due again."""
+        self.due = [record for when, record in self.acked if when >= now - REPLAY]
+        self.acked.clear()
+
+    def take(self):
+        due, self.due = self.due, []
+        return due
+
+    def keep(self, records):
+        self.due = list(records) + self.due
+
+
+def _signed(records, sign):
+    """The records as the master gets them: each event signed now."""
+    return [{"tag": rec["tag"], "data": sign(__opts__, rec["tag"], rec["data"])} for rec in records]
+
+
+def _records(events, minion_id, full_tag):
+    """Spool records (tag and data) of events this minion sends."""
+    out = []
+    for event in events:
+        event["id"] = minion_id
+        out.append({"tag": full_tag(minion_id, event, BEACON_NAME), "data": event})
+    return out

@@ -189,7 +189,7 @@ def open_or_fold(cachedir, win_key, event, brief, stamp, received, window, span,
         state = load(cachedir)
         win = state["windows"].get(win_key)
         if win is not None:
-            alive = received <= win["deadline"] + stale
+            alive = received <= win["deadline"] + stale and _owner_alive(win)
             if alive and received < win["opened"] + span:
                 _entry(win, event, brief, stamp, weight)
                 win["deadline"] = max(win["deadline"], received + window)
@@ -198,6 +198,7 @@ def open_or_fold(cachedir, win_key, event, brief, stamp, received, window, span,
             _set_aside(state, win_key)
         win = {
             "id": uuid.uuid4().hex,
+            "owner": os.getpid(),
             "opened": received,
             "deadline": received + window,
             "count": 0,
@@ -256,19 +257,37 @@ def _set_aside(state, win_key):
     state.setdefault("ended", {})[win["id"]] = win
 
 
+def _owner_alive(win):
+    """Whether the process that opened the window (and will close it) runs."""
+    pid = win.get("owner")
+    if not isinstance(pid, int) or pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except OSError as exc:
+        return exc.errno == errno.EPERM
+    return True
+
+
+def _orphaned(win, now, stale):
+    """A window nobody will close: its owner is gone (a master restart), or
+    its deadline passed ``stale`` seconds ago."""
+    return now > win["deadline"] + stale or not _owner_alive(win)
+
+
 def orphans(cachedir, now, stale):
     """
-    Windows whose owner died (a master restart) before closing them: those
-    whose deadline passed ``stale`` seconds ago. They are removed and
+    Windows whose owner died (a master restart) before closing them: its
+    process is gone, or the deadline passed ``stale`` seconds ago. They are removed and
     returned (with ``key``) so the caller can report what they counted.
     """
     found = []
     with locked(cachedir):
         state = load(cachedir)
-        for win_key in [k for k, w in state["windows"].items() if now > w["deadline"] + stale]:
+        for win_key in [k for k, w in state["windows"].items() if _orphaned(w, now, stale)]:
             _set_aside(state, win_key)
         ended = state.get("ended") or {}
-        for win_id in [i for i, w in ended.items() if now > w["deadline"] + stale]:
+        for win_id in [i for i, w in ended.items() if _orphaned(w, now, stale)]:
             found.append(ended.pop(win_id))
         if found:
             save(cachedir, state)

@@ -92,6 +92,15 @@ def fold(events, max_events=MAX_EVENTS, max_bytes=MAX_BYTES, per_group=PER_GROUP
     return out
 
 
+def by_group(events, max_events=MAX_EVENTS, max_bytes=MAX_BYTES, max_message=MAX_MESSAGE):
+    """
+    Every group with more than one event as one burst, then bounded like
+    :func:`fold`: what a minion sends once a second during a flood.
+    """
+    out = _clip_all(_fold_groups(list(events), 1, max_message), max_message)
+    return fold(out, max_events, max_bytes, max_message=max_message)
+
+
 def dropped(events, max_message=MAX_MESSAGE):
     """One ``dropped`` event standing for all of ``events`` (the summary a
     full spool keeps of what it had to drop)."""

@@ -12,9 +12,12 @@ detected`` on bge0 of ipmp0, each with its own pid) into the lab host's
 - in the alert log, the lines of every fold window (the ``count`` of its
   alert, or of its summary when one followed).
 
-Both must equal the lines written: lost = 0 and duplicated = 0.  The one
-documented exception is a truncation with no copy, which loses only the
-lines the engine had not read before the truncation.
+Both must equal the lines written: lost = 0 and duplicated = 0.  When
+the master stops, the engine sends again what the master took in the last
+seconds before (its reactor may have died before reading it): the bus
+may carry those twice, the alerts count them once.  A truncation with no
+copy would lose the lines the engine had not read yet; the test truncates
+after they were read, as the documented case allows.
 """
 
 import os
@@ -177,9 +180,13 @@ def counter(event_listener, alert_log, salt_master):
     return make
 
 
-def exact(found):
+def exact(found, resent=False):
+    """Every line on the bus and in the alerts, once. With ``resent`` the
+    engine may send again what the master took just before it stopped (the
+    alert runner drops those by eid): repeats on the bus are allowed."""
     print("chaos:", found)
-    assert found["bus_dups"] == 0, found
+    if not resent:
+        assert found["bus_dups"] == 0, found
     assert found["bus"] == found["written"], found
     assert found["alerted"] == found["written"], found
 
@@ -300,7 +307,7 @@ def test_master_away_loses_nothing(engine_minion, salt_master, counter):
     finally:
         salt_master.start()
     writer.write(40)
-    exact(count.settle(writer.written, timeout=90))
+    exact(count.settle(writer.written, timeout=90), resent=True)
 
 
 @pytest.mark.parametrize("kind, lines", [("beacon", 1000), ("engine", 10000)])

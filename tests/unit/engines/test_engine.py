@@ -7,6 +7,7 @@ driven by tests/integration/test_events_chaos.py.
 
 import copy
 import os
+import time
 
 import pytest
 
@@ -176,7 +177,7 @@ def test_a_crash_before_the_position_is_saved_reads_the_lines_again_same_eids(ri
 def test_a_burst_is_folded_and_the_minion_sends_bounded_batches(rig, host, engine):
     rig.run(1)
     write(host, *([LINK_DOWN, FAILOVER] * 5000))
-    rig.run(20)
+    rig.run(60)  # a flood: a request a second
     events = [event["data"] for event in rig.master.events]
     assert sum(engine.__utils__["ipmp_burst.total"](ev) for ev in events) == 10000
     assert len(events) < 20 and all(len(batch) <= engine.BATCH_EVENTS for batch in rig.master.batches)
@@ -223,3 +224,54 @@ def test_the_engine_stops_when_its_minion_is_gone(engine, monkeypatch):
 def test_engine_rejects_bad_options(engine, kwargs, words):
     with pytest.raises(ValueError, match=words):
         engine.start(**kwargs)
+
+
+def test_a_flood_goes_out_once_a_second_folded_per_group(rig, host, engine):
+    total = engine.__utils__["ipmp_burst.total"]
+    rig.run(1)
+    ticks = {"n": 0}
+
+    def running():  # 3 s of 5 lines a tick (0.05 s): 100 lines a second, then 2 s quiet
+        ticks["n"] += 1
+        if ticks["n"] <= 60:
+            write(host, *([LINK_DOWN] * 5))
+        return ticks["n"] <= 100
+
+    engine._run(rig.watcher, rig.spool, rig.master, 0.05, "messages", running=running,
+                clock=lambda: rig.clock[0], sleep=rig.sleep)
+    events = [event["data"] for event in rig.master.events]
+    assert sum(total(ev) for ev in events) == 300
+    first_burst = next(i for i, batch in enumerate(rig.master.batches)
+                       if any(ev["data"]["event"] == "burst" for ev in batch))
+    # One by one until FLOOD events went in a second, then a request a second.
+    assert sum(len(b) for b in rig.master.batches[:first_burst]) <= engine.FLOOD + 5
+    assert len(rig.master.batches) - first_burst <= 5
+
+
+def test_a_window_whose_runner_died_is_reported_at_once(load_util, tmp_path):
+    fold = load_util("ipmp_alert_fold")
+    cachedir = str(tmp_path)
+    key = fold.key("sol1", "ipmp0")
+    now = time.time()
+    win_id, _ = fold.open_or_fold(cachedir, key, {"event": "failure"}, {}, "a", now, 2, 60, 30)
+    with fold.locked(cachedir):
+        state = fold.load(cachedir)
+        state["windows"][key]["owner"] = 2 ** 22 + 12345  # no such process
+        fold.save(cachedir, state)
+    (found,) = fold.orphans(cachedir, now + 0.1, 30)
+    assert found["id"] == win_id and found["count"] == 1
+
+
+def test_after_an_outage_the_last_acknowledged_events_are_sent_again_first(rig, host):
+    rig.run(1)
+    write(host, LINK_DOWN)
+    rig.run(1)  # acknowledged
+    rig.master.down = 2
+    write(host, FAILOVER)
+    rig.run(1)  # the master is away
+    rig.clock[0] += 30
+    rig.run(5)
+    names = [[event["data"]["event"] for event in batch] for batch in rig.master.batches]
+    assert names == [["link_down"], ["link_down"], ["failover"]]
+    eids = [batch[0]["data"]["eid"] for batch in rig.master.batches]
+    assert eids[0] == eids[1]  # the same event: the master drops the repeat
