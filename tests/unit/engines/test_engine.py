@@ -262,15 +262,20 @@ def test_a_window_whose_runner_died_is_reported_at_once(load_util, tmp_path):
     assert found["id"] == win_id and found["count"] == 1
 
 
-def test_after_an_outage_the_last_acknowledged_events_are_sent_again_first(rig, host):
+def test_after_an_outage_the_last_acknowledged_events_are_sent_again_first(rig, host, engine):
     rig.run(1)
-    write(host, LINK_DOWN)
-    rig.run(1)  # acknowledged
-    rig.master.down = 2
-    write(host, FAILOVER)
-    rig.run(1)  # the master is away
-    rig.clock[0] += 30
-    rig.run(5)
+    steps = {1: lambda: write(host, LINK_DOWN),  # acknowledged at once
+             3: lambda: setattr(rig.master, "down", 2),
+             4: lambda: write(host, FAILOVER)}  # the master is away twice, then back
+    ticks = {"n": 0}
+
+    def running():
+        ticks["n"] += 1
+        steps.get(ticks["n"], lambda: None)()
+        return ticks["n"] <= 80
+
+    engine._run(rig.watcher, rig.spool, rig.master, 0.05, "messages", running=running,
+                clock=lambda: rig.clock[0], sleep=rig.sleep)
     names = [[event["data"]["event"] for event in batch] for batch in rig.master.batches]
     assert names == [["link_down"], ["link_down"], ["failover"]]
     eids = [batch[0]["data"]["eid"] for batch in rig.master.batches]
