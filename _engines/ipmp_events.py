@@ -70,6 +70,8 @@ FLOOD_BYTES = 4 * 1024 * 1024
 #: are sent again after the master was away.
 REPLAY = 10
 REPLAY_EVENTS = 400
+#: Seconds one reading of ``ipmp.status`` is sent with events.
+STATUS_REUSE = 0.2
 #: Seconds the master has to answer one request.
 SEND_TIMEOUT = 5
 #: Events the spool holds while the master is away.
@@ -279,10 +281,12 @@ def _run(watcher, spool, master, interval, path, running=lambda: True, clock=tim
     sign = __utils__["ipmp_event_sign.sign"]
     fold = __utils__["ipmp_burst.fold"]
     by_group = __utils__["ipmp_burst.by_group"]
+    follow_ups = __utils__["ipmp_events.follow_ups"]
     pause, retry_at = 0.0, 0.0
     recent = collections.deque()  # when the events of the last second were read
     replay = _Replay()
     last_send = 0.0
+    status_now = _StatusNow(clock)
     while running():
         try:
             events = watcher.poll()
@@ -321,7 +325,7 @@ def _run(watcher, spool, master, interval, path, running=lambda: True, clock=tim
                 if flood:
                     records = _records(by_group([rec["data"] for rec in batch]), minion_id, full_tag)
                 else:
-                    records = batch
+                    records = _with_status(_followed(batch, follow_ups), status_now)
                 sent = master.send(_signed(records, sign))
                 if sent:
                     spool.ack(batch[-1]["seq"])
@@ -368,6 +372,68 @@ class _Replay(object):
 
     def keep(self, records):
         self.due = list(records) + self.due
+
+
+class _StatusNow(object):
+    """
+    ``ipmp.status`` as it is now (read at most every STATUS_REUSE seconds),
+    or None when it cannot be read. Sent with the events so that the alert
+    runner need not ask the minion for it: the alert is written as soon as
+    the events arrive.
+    """
+
+    def __init__(self, clock):
+        self.clock = clock
+        self.read_at = None
+        self.status = None
+
+    def __call__(self):
+        now = self.clock()
+        if self.read_at is None or now - self.read_at >= STATUS_REUSE:
+            try:
+                self.status = _status()
+            except Exception as exc:  # pylint: disable=broad-except
+                log.debug("ipmp_events: no status to send with the events: %s", exc)
+                self.status = None
+            self.read_at = now
+        return self.status if isinstance(self.status, dict) else None
+
+
+def _with_status(records, status_now):
+    """Copies of the records whose events carry their group's status
+    (``status``: ``{group: ...}``; every group for an event that names none)."""
+    status = status_now()
+    if status is None:
+        return records
+    out = []
+    for record in records:
+        data = dict(record["data"])
+        group = data.get("group")
+        data["status"] = {group: status[group]} if group in status else (
+            {} if group else status)
+        out.append(dict(record, data=data))
+    return out
+
+
+def _followed(records, follow_ups):
+    """
+    Copies of the records in which an event in.mpathd follows with its
+    outcome (a failure with its failover) says whether that outcome is in
+    the same request (``followed``): the alert runner then waits for it,
+    or writes the alert at once.
+    """
+    out = []
+    for index, record in enumerate(records):
+        data = record["data"]
+        wanted = follow_ups(data.get("event"))
+        if wanted:
+            data = dict(data, followed=any(
+                later["data"].get("event") in wanted
+                and later["data"].get("group") == data.get("group")
+                for later in records[index + 1:]))
+            record = dict(record, data=data)
+        out.append(record)
+    return out
 
 
 def _signed(records, sign):

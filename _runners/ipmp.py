@@ -237,14 +237,21 @@ def alert(tag=None, data=None, minion=None, **kwargs):  # pylint: disable=unused
     # Ask for the status while in.mpathd's follow-up line folds in: the
     # alert costs the longer of the two, not their sum.
     fetched = {}
-    fetcher = threading.Thread(
-        target=lambda: fetched.update(result=fetch(sender, group)), name="ipmp-status"
-    )
-    fetcher.start()
-    _fold.await_outcome(
-        cachedir, key, win_id, _events.follow_ups(event.get("event")), setting("ipmp.alert_settle")
-    )
-    fetcher.join()
+    if checked.get("status") is not None:
+        # Read by the minion right after the line, and signed with it.
+        fetched["result"] = (checked["status"], None)
+        fetcher = None
+    else:
+        fetcher = threading.Thread(
+            target=lambda: fetched.update(result=fetch(sender, group)), name="ipmp-status"
+        )
+        fetcher.start()
+    # The engine says whether in.mpathd's outcome line came with the event
+    # (``followed``); without that word, wait ``alert_settle`` for it.
+    wanted = () if event.get("followed") is False else _events.follow_ups(event.get("event"))
+    _fold.await_outcome(cachedir, key, win_id, wanted, setting("ipmp.alert_settle"))
+    if fetcher is not None:
+        fetcher.join()
     status, error = fetched.get("result") or (None, "status request failed")
     marked = _fold.mark_reported(cachedir, key, win_id, _snapshot(status))
     entries, count = marked if marked else ([{"brief": brief, "event": event}], 1)

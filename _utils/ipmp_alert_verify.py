@@ -15,6 +15,7 @@ accepted-key lookup are passed in: Salt's utils loader gives utils no
 """
 
 import datetime
+import json
 import math
 import re
 
@@ -30,6 +31,9 @@ MINION_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,254}$")
 KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 STAMP_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d:\d\d|Z)?$")
 MAX_STR = 4096
+#: Bounds of a status an event carries.
+MAX_STATUS = 64 * 1024
+MAX_GROUPS = 64
 MAX_KEYS = 40
 MISSING = "{} is not available on the master; run 'salt-run saltutil.sync_all'"
 
@@ -63,7 +67,37 @@ def check(tag, data, minion=None, opts=None, group=None, interface=None, accepte
         )
     except Rejected as exc:
         return {"rejected": str(exc)}
-    return {"minion": sender, "group": tag_group, "event": event}
+    out = {"minion": sender, "group": tag_group, "event": event}
+    raw = data["data"] if data.get("cmd") == "_minion_event" else data
+    carried = carried_status(raw.get("status"), tag_group, group)
+    if carried is not None and signed is not None:
+        # Only a signed event's status: the signature covers it.
+        out["status"] = carried
+    return out
+
+
+def carried_status(status, tag_group, validator):
+    """
+    The group status an engine sent with its event (``ipmp.status`` read
+    just after the line), if it is usable: a mapping of valid group names
+    to mappings, holding the event's group (any for ``-``), at most
+    MAX_STATUS bytes of JSON. None otherwise (the runner then asks the
+    minion).
+    """
+    if not isinstance(status, dict) or len(status) > MAX_GROUPS or validator is None:
+        return None
+    if tag_group != NO_GROUP and set(status) != {tag_group}:
+        return None
+    try:
+        if len(json.dumps(status, default=str)) > MAX_STATUS:
+            return None
+        for name, info in status.items():
+            validator(name)
+            if not isinstance(info, dict) or not isinstance(info.get("interfaces", {}), dict):
+                return None
+    except (SaltInvocationError, TypeError, ValueError):
+        return None
+    return status
 
 
 def verify(tag, data, minion=None, opts=None, group=None, interface=None, accepted=None,

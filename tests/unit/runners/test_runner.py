@@ -665,3 +665,19 @@ def test_windows_left_by_a_dead_owner_are_dropped(master):
     assert "alert" in ret
     assert len(master.alerts()) == 1
     assert mod._load()["windows"] == {}
+
+
+def test_a_status_the_engine_sent_with_the_event_is_used_without_asking(master):
+    master.statuses = [OK]
+    result = master.alert(event("failure", interface="bge0", status=DEGRADED))
+    assert result["alert"]["status"] == DEGRADED
+    assert master.fetches == []  # nothing came after the alert: no end-of-window check either
+    assert "status_error" not in result["alert"]
+
+
+def test_a_status_for_another_group_is_not_used(master):
+    master.statuses = [DEGRADED, DEGRADED]
+    other = {"ipmp9": DEGRADED["ipmp0"]}
+    result = master.alert(event("failure", interface="bge0", status=other))
+    assert result["alert"]["status"] == DEGRADED
+    assert len(master.fetches) >= 1
