@@ -427,10 +427,14 @@ def _followed(records, follow_ups):
         data = record["data"]
         wanted = follow_ups(data.get("event"))
         if wanted:
-            data = dict(data, followed=any(
-                later["data"].get("event") in wanted
-                and later["data"].get("group") == data.get("group")
-                for later in records[index + 1:]))
+            same = [later["data"] for later in records[index + 1:]
+                    if later["data"].get("group") == data.get("group")]
+            last = max([n for n, later in enumerate(same) if later.get("event") in wanted] or [-1])
+            data = dict(data, followed=last >= 0)
+            if last >= 0:
+                # The events of its group up to the outcome, for the alert
+                # to list them all.
+                data["with"] = ",".join(str(later.get("eid")) for later in same[:last + 1][:20])
             record = dict(record, data=data)
         out.append(record)
     return out

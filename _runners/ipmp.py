@@ -249,7 +249,9 @@ def alert(tag=None, data=None, minion=None, **kwargs):  # pylint: disable=unused
     # The engine says whether in.mpathd's outcome line came with the event
     # (``followed``); without that word, wait ``alert_settle`` for it.
     wanted = () if event.get("followed") is False else _events.follow_ups(event.get("event"))
-    _fold.await_outcome(cachedir, key, win_id, wanted, setting("ipmp.alert_settle"))
+    together = event.get("with") if isinstance(event.get("with"), str) else ""
+    _fold.await_outcome(cachedir, key, win_id, wanted, setting("ipmp.alert_settle"),
+                        eids=[eid for eid in together.split(",") if eid][:20])
     if fetcher is not None:
         fetcher.join()
     status, error = fetched.get("result") or (None, "status request failed")

@@ -213,9 +213,11 @@ def open_or_fold(cachedir, win_key, event, brief, stamp, received, window, span,
         return win["id"], True
 
 
-def await_outcome(cachedir, win_key, win_id, wanted, settle):
+def await_outcome(cachedir, win_key, win_id, wanted, settle, eids=()):
     """Wait up to ``settle`` seconds for one of the ``wanted`` events
-    (in.mpathd's follow-up line) to fold into this window."""
+    (in.mpathd's follow-up line) to fold into this window, or, when the
+    minion named them (``eids``: the events sent with this one, through
+    its outcome), for all of those."""
     if not wanted:
         return
     until = time.time() + settle
@@ -224,7 +226,10 @@ def await_outcome(cachedir, win_key, win_id, wanted, settle):
             win = load(cachedir)["windows"].get(win_key)
         if win is None or win["id"] != win_id:
             return
-        if any(item["event"].get("event") in wanted for item in win["events"]):
+        if eids:
+            if set(eids) <= set(item["event"].get("eid") for item in win["events"]):
+                return
+        elif any(item["event"].get("event") in wanted for item in win["events"]):
             return
         time.sleep(0.02)
 

@@ -251,10 +251,11 @@ def test_engine_events_reach_the_master_with_the_beacon_tag(engine_minion, salt_
     )
     assert matched.found_all_events, matched
     (event,) = matched.matches
-    # fire_master envelope: the id Salt verified, the event dict inside.
-    assert event.data["id"] == "sol1"
-    assert event.data["data"]["interface"] == "bge1"
-    assert event.data["data"]["group"] == "ipmp0"
+    # The event dict as the engine sent it, signed with sol1's key.
+    assert event.data["id"] == "sol1" and event.data["sig"]
+    assert event.data["interface"] == "bge1"
+    assert event.data["group"] == "ipmp0"
+    assert event.data["status"]["ipmp0"]["interfaces"]["bge1"]["state"] == "failed"
     engine_minion.host.link("bge1", "up")
     alert_log.wait_for(alert_for("sol1", "failure"), since=since, timeout=30)
     settle(alert_log)
