@@ -7,8 +7,9 @@ then appends ``--lines`` unique in.mpathd lines (alternately ``NIC failure
 detected`` and ``NIC repair detected`` on bge0 of ipmp0) to every host's
 ``/var/adm/messages`` at the same moment, and measures:
 
-- ``ping_s``: how long each minion takes to answer ``test.ping`` sent
-  right after its burst landed;
+- ``ping_s``: how long ``salt <minion> test.ping`` takes, sent right after
+  the burst landed, against ``ping_idle_s``, the same before the burst
+  (both include the ``salt`` command's own start-up);
 - ``accounted_s``: from the last line written to the moment the alert log
   counts every line of every minion (each fold window's ``count``, from its
   alert or, when one followed, its summary);
@@ -86,10 +87,16 @@ def main(argv=None):
         fleet.salt_json("*", "saltutil.sync_all")
         for minion in names:  # engines load when the minion starts
             fleet.restart_minion(minion)
-        fleet.wait_for_minions(timeout=120)
+        time.sleep(5)
+        fleet.wait_for_minions(timeout=180)
         for minion in names:
             rig.build_group(fleet.host(minion))
         time.sleep(3)
+        idle = {}
+        for minion in names:  # the same round trip with nothing to read
+            began = time.time()
+            rc, _ = fleet.salt(minion, "test.ping", timeout=30, wait=30)
+            idle[minion] = round(time.time() - began, 3) if rc == 0 else None
         before = len(fleet.alerts())
         texts = {m: burst_text(m, args.lines) for m in names}
         for minion in names:
@@ -115,6 +122,7 @@ def main(argv=None):
         log_text = master_log.read_text(errors="replace") if master_log.exists() else ""
         results.update({
             "ping_s": pings,
+            "ping_idle_s": idle,
             "accounted_s": round(done_at - written_at, 3) if done_at else None,
             "counted": counts,
             "written": {m: args.lines for m in names},
