@@ -407,10 +407,11 @@ def _with_status(records, status_now):
         return records
     out = []
     for record in records:
-        data = dict(record["data"])
-        group = data.get("group")
-        data["status"] = {group: status[group]} if group in status else (
-            {} if group else status)
+        group = record["data"].get("group")
+        if group and group not in status:
+            out.append(record)  # the runner asks the minion
+            continue
+        data = dict(record["data"], status={group: status[group]} if group else status)
         out.append(dict(record, data=data))
     return out
 

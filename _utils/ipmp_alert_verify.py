@@ -68,8 +68,7 @@ def check(tag, data, minion=None, opts=None, group=None, interface=None, accepte
     except Rejected as exc:
         return {"rejected": str(exc)}
     out = {"minion": sender, "group": tag_group, "event": event}
-    raw = data["data"] if data.get("cmd") == "_minion_event" else data
-    carried = carried_status(raw.get("status"), tag_group, group)
+    carried = carried_status(_unwrap(data)[1].get("status"), tag_group, group)
     if carried is not None and signed is not None:
         # Only a signed event's status: the signature covers it.
         out["status"] = carried
@@ -120,16 +119,13 @@ def verify(tag, data, minion=None, opts=None, group=None, interface=None, accept
     tag_minion, tag_group, tag_event = match.groups()
     if not isinstance(data, dict):
         raise Rejected("event data is not a mapping")
-    if data.get("cmd") == "_minion_event" and isinstance(data.get("data"), dict):
-        sender = data.get("id")
+    enveloped, event = _unwrap(data)
+    sender = data.get("id")
+    if enveloped:
         if "tag" in data and data["tag"] != tag:
             raise Rejected("envelope tag does not match the event tag")
-        event = data["data"]
         if "id" in event and event["id"] != sender:
             raise Rejected("event names minion {!r} but was sent by {!r}".format(event["id"], sender))
-    else:
-        sender = data.get("id")
-        event = data
     if sender != tag_minion:
         raise Rejected(
             "tag names minion {!r} but the event came from {!r}".format(tag_minion, sender)
@@ -155,6 +151,14 @@ def verify(tag, data, minion=None, opts=None, group=None, interface=None, accept
         if key in event:
             valid_interface(event[key], key, interface)
     return sender, tag_group, event
+
+
+def _unwrap(data):
+    """``(enveloped, event dict)``: the event inside Salt's ``fire_master``
+    envelope (engines of older salt-ipmp releases), or the data itself."""
+    if data.get("cmd") == "_minion_event" and isinstance(data.get("data"), dict):
+        return True, data["data"]
+    return False, data
 
 
 def valid_minion(minion_id, opts, accepted):

@@ -101,20 +101,7 @@ def make_fleet(with_beacon, keep):
 
 def up(fleet):
     """Start the fleet, sync the custom modules everywhere, build ipmp0 on every host."""
-    fleet.create_hosts()
-    fleet.start()
-    fleet.wait_for_minions(timeout=120)
-    rc, out = fleet.salt_run("saltutil.sync_all")
-    if rc != 0:
-        raise SystemExit("salt-run saltutil.sync_all failed:\n" + out)
-    ret = fleet.salt_json("*", "saltutil.sync_all")
-    if set(ret) != set(fleet.minions):
-        raise SystemExit("saltutil.sync_all on the minions failed: {}".format(ret))
-    # Engines and custom beacons load at minion start: restart after the sync.
-    for minion_id in fleet.minions:
-        if minion_id != "bench-log":
-            fleet.restart_minion(minion_id)
-    fleet.wait_for_minions(timeout=120)
+    fleet.up(restart=[m for m in fleet.minions if m != "bench-log"])
     for minion_id in fleet.minions:
         rig.build_group(fleet.host(minion_id))
     time.sleep(3)  # engine/beacons open the log and take their position

@@ -78,17 +78,10 @@ def main(argv=None):
                       master_id="burst-master", prefix="ipmp-burst-", keep=args.keep)
     results = {"minions": args.minions, "lines_per_minion": args.lines}
     try:
-        fleet.create_hosts()
-        fleet.start()
-        fleet.wait_for_minions(timeout=120)
-        rc, out = fleet.salt_run("saltutil.sync_all")
-        if rc != 0:
-            raise SystemExit("salt-run saltutil.sync_all failed:\n" + out)
-        fleet.salt_json("*", "saltutil.sync_all")
-        for minion in names:  # engines load when the minion starts
-            fleet.restart_minion(minion)
-        time.sleep(5)
-        fleet.wait_for_minions(timeout=180)
+        try:
+            fleet.up()
+        except RuntimeError as exc:  # the rig's: a minion that did not answer, a failed sync
+            raise SystemExit(str(exc))
         for minion in names:
             rig.build_group(fleet.host(minion))
         time.sleep(3)

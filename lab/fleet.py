@@ -494,6 +494,25 @@ class Fleet:
         self.stop_minion(minion)
         self.start_minion(minion)
 
+    def up(self, restart=None, timeout=120):
+        """Create the hosts, start everything, sync the custom modules to the
+        master and every minion, then restart ``restart`` (default: every
+        minion; engines and custom beacons load when a minion starts) and
+        wait for them again. RuntimeError when a step fails."""
+        self.create_hosts()
+        self.start()
+        self.wait_for_minions(timeout=timeout)
+        rc, out = self.salt_run("saltutil.sync_all")
+        if rc != 0:
+            raise RuntimeError("salt-run saltutil.sync_all failed:\n" + out)
+        ret = self.salt_json("*", "saltutil.sync_all")
+        if set(ret) != set(self.minions):
+            raise RuntimeError("saltutil.sync_all on the minions failed: {}".format(ret))
+        for minion in self.minions if restart is None else restart:
+            self.restart_minion(minion)
+        time.sleep(5)
+        self.wait_for_minions(timeout=timeout + 60)
+
     # -- talking to the fleet ---------------------------------------------
     def salt(self, *args, timeout=120, wait=60):
         """``salt ARGS --timeout WAIT`` against this master; return (rc, stdout).

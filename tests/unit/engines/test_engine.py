@@ -280,3 +280,13 @@ def test_after_an_outage_the_last_acknowledged_events_are_sent_again_first(rig, 
     assert names == [["link_down"], ["link_down"], ["failover"]]
     eids = [batch[0]["data"]["eid"] for batch in rig.master.batches]
     assert eids[0] == eids[1]  # the same event: the master drops the repeat
+
+
+def test_the_status_goes_with_the_events_of_its_groups_only(rig, host):
+    rig.run(1)
+    other = PREFIX.format(594170) + "NIC failure detected on bge5 of group ipmp7"
+    write(host, LINK_DOWN, other)
+    rig.run(1)
+    first, second = [event["data"] for event in rig.master.events]
+    assert first["status"] == {"ipmp0": STATUS["ipmp0"]}
+    assert "status" not in second  # ipmp7 is not in the status: the runner asks
