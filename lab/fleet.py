@@ -481,6 +481,7 @@ class Fleet:
     def start_minion(self, minion):
         conf = write_config(self.minion_dir(minion) / "conf" / "minion",
                             self.minion_config(minion)).parent
+        _drop_zombie_claim(self.minion_dir(minion) / "process_responsibility_minion.pid")
         self._spawn(minion, [str(BIN / "salt-minion"), "-c", str(conf), "-l", "warning"],
                     host_environ(self.host(minion), self._environ()))
 
@@ -510,8 +511,7 @@ class Fleet:
             raise RuntimeError("saltutil.sync_all on the minions failed: {}".format(ret))
         for minion in self.minions if restart is None else restart:
             self.restart_minion(minion)
-        time.sleep(5)
-        self.wait_for_minions(timeout=timeout + 60)
+        self.wait_for_minions(timeout=timeout)
 
     # -- talking to the fleet ---------------------------------------------
     def salt(self, *args, timeout=120, wait=60):
@@ -552,6 +552,7 @@ class Fleet:
                 raise RuntimeError("minion keys did not reach the master within {}s; see {}".format(
                     timeout, self.root))
             time.sleep(0.2)
+        answered = {}
         while time.time() < deadline:
             try:
                 answered = self.salt_json("-L", ",".join(minions), "test.ping", timeout=60, wait=5)
@@ -560,8 +561,19 @@ class Fleet:
             if all(answered.get(m) is True for m in minions):
                 return
             time.sleep(1)
-        raise RuntimeError("minions {} did not answer within {}s; see {}".format(
-            ", ".join(minions), timeout, self.root))
+        silent = [m for m in minions if answered.get(m) is not True]
+        raise RuntimeError("minions {} did not answer within {}s; see {}{}".format(
+            ", ".join(silent), timeout, self.root,
+            "".join(self._log_tail(m) for m in silent)))
+
+    def _log_tail(self, minion, lines=8):
+        """The end of ``minion``'s log, to say why it did not answer."""
+        try:
+            with open(str(self.minion_dir(minion) / "minion.log"), errors="replace") as fh:
+                tail = fh.readlines()[-lines:]
+        except OSError as exc:
+            return "\n{}: no log ({})".format(minion, exc)
+        return "\n{} log:\n{}".format(minion, "".join(line[:300] for line in tail))
 
     def alerts(self):
         """The alerts the master's runner wrote so far (dicts, oldest first)."""
@@ -597,11 +609,24 @@ class Fleet:
 
 
 def _end(procs, grace):
-    """End the process groups of ``procs`` (each a session leader): TERM, then KILL."""
+    """End ``procs`` (each a session leader) and their process groups.
+
+    SIGTERM goes to the leader only, as Salt's service units send it
+    (``KillMode=process``): salt-minion's supervisor passes it on to the
+    minion once.  Sent to the whole group, the minion gets it twice, and
+    the second signal can land in its shutdown before it takes the lock
+    its parent-watch thread waits for: the minion then never exits.
+
+    After ``grace`` seconds the rest of the group is killed before the
+    leader, so that the supervisor reaps its minion: a killed minion left
+    unreaped (this machine's init reaps late) still holds the
+    ``process_responsibility`` file, and the next salt-minion exits with
+    "An instance is already running".
+    """
     for proc in procs:
         if proc.poll() is None:
             try:
-                os.killpg(proc.pid, signal.SIGTERM)
+                os.kill(proc.pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
     deadline = time.time() + grace
@@ -609,22 +634,47 @@ def _end(procs, grace):
         try:
             proc.wait(max(0.1, deadline - time.time()))
         except subprocess.TimeoutExpired:
+            _kill_members({proc.pid}, leaders={proc.pid})
             try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
                 pass
+            _kill_members({proc.pid}, leaders=())
             proc.wait()
     # Daemon children may outlive their parent for a moment; a process
     # group is done only when nothing is left in it.
     groups = {proc.pid for proc in procs}
     deadline = time.time() + 10
     while _members(groups) and time.time() < deadline:
-        for pgid in groups:
-            try:
-                os.killpg(pgid, signal.SIGKILL if time.time() > deadline - 5 else signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+        _kill_members(groups, leaders=(),
+                      signum=signal.SIGKILL if time.time() > deadline - 5 else signal.SIGTERM)
         time.sleep(0.2)
+
+
+def _kill_members(groups, leaders, signum=signal.SIGKILL):
+    """Send ``signum`` to every live process of ``groups`` but ``leaders``."""
+    for pid in _members(groups):
+        if pid in leaders:
+            continue
+        try:
+            os.kill(pid, signum)
+        except ProcessLookupError:
+            pass
+
+
+def _drop_zombie_claim(path):
+    """Remove Salt's ``process_responsibility`` file when the process it
+    names has ended but is not reaped yet: Salt takes a zombie for a running
+    minion and would refuse to start."""
+    try:
+        with open(str(path)) as fh:
+            pid = json.load(fh)["pid"]
+        with open("/proc/{}/stat".format(int(pid))) as fh:
+            state = fh.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return
+    if state in ("Z", "X"):
+        os.unlink(str(path))
 
 
 def _pids():
