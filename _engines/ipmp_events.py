@@ -308,6 +308,7 @@ def _run(watcher, spool, master, interval, path, running=lambda: True, clock=tim
         # into one burst, so that the master's reactor keeps up with every
         # minion at once.
         flood = len(recent) >= FLOOD or spool.pending() > FLOOD
+        replay.tick(now)
         due = now >= retry_at and (not flood or now >= last_send + 1.0)
         if (spool.pending() or replay.due) and due:
             sent = True
@@ -317,7 +318,9 @@ def _run(watcher, spool, master, interval, path, running=lambda: True, clock=tim
                 # master drops (by eid) what it had already handled.
                 again = replay.take()
                 sent = master.send(_signed(again, sign))
-                if not sent:
+                if sent:
+                    replay.sent(again, now)
+                else:
                     replay.keep(again)
             if sent and spool.pending():
                 batch = (spool.peek(FLOOD_EVENTS, FLOOD_BYTES) if flood
@@ -349,13 +352,24 @@ class _Replay(object):
     stops right then loses what its reactor had not taken yet. After an
     outage those are sent again, and the alert runner drops the ones it had
     (same ``eid``).
+
+    A master that comes back answers before its reactor listens: what it
+    acknowledges in the first REPLAY seconds after an outage is sent once
+    more when they are over.
     """
 
     def __init__(self):
         self.acked = collections.deque()
         self.due = []
+        self.away = False
+        self.back_at = None
+        self.recovery = []
 
     def sent(self, records, now):
+        if self.away:
+            self.away, self.back_at, self.recovery = False, now, []
+        if self.back_at is not None:
+            self.recovery.extend(records[:REPLAY_EVENTS - len(self.recovery)])
         for record in records:
             self.acked.append((now, record))
         while self.acked and (len(self.acked) > REPLAY_EVENTS or self.acked[0][0] < now - REPLAY):
@@ -365,6 +379,14 @@ class _Replay(object):
         """The master stopped answering: what it took lately is due again."""
         self.due = [record for when, record in self.acked if when >= now - REPLAY]
         self.acked.clear()
+        self.away, self.back_at, self.recovery = True, None, []
+
+    def tick(self, now):
+        """What the master took while its reactor may not have listened is
+        due again once REPLAY seconds have passed since it came back."""
+        if self.back_at is not None and now >= self.back_at + REPLAY:
+            self.due = self.due + self.recovery
+            self.back_at, self.recovery = None, []
 
     def take(self):
         due, self.due = self.due, []

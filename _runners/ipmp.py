@@ -263,6 +263,7 @@ def alert(tag=None, data=None, minion=None, **kwargs):  # pylint: disable=unused
         id=win_id, count=count, window=setting("ipmp.alert_window"),
     )
     ret = {"result": True, "alert": record, "delivered": _sinks.deliver(record, __opts__, setting)}
+    _fold.delivered(cachedir, key, win_id)
     _refresh_mine(sender)
 
     # When the window closes, summarise what came after the alert if it
@@ -270,6 +271,8 @@ def alert(tag=None, data=None, minion=None, **kwargs):  # pylint: disable=unused
     closed = _fold.close_when_quiet(cachedir, key, win_id, setting("ipmp.alert_window_max"))
     after = _fold.after_alert(closed)
     if after is None:
+        if closed is not None:
+            _fold.done(cachedir, win_id)
         return ret
     final, error = fetch(sender, group)
     summary = _record.summary(
@@ -281,6 +284,7 @@ def alert(tag=None, data=None, minion=None, **kwargs):  # pylint: disable=unused
     )
     ret["summary"] = summary
     ret["summary_delivered"] = _sinks.deliver(summary, __opts__, setting)
+    _fold.done(cachedir, win_id)
     return ret
 
 
@@ -290,12 +294,14 @@ def _close_orphans(setting, now):
     direction = _events.direction
     for win in _fold.orphans(__opts__["cachedir"], now, setting("ipmp.alert_status_timeout") + 30):
         entries = _fold.ordered(win["events"])
-        if not entries or win["count"] <= win.get("reported_count", 0):
+        # A window from before ``delivered`` was kept counts its reported part.
+        out = win.get("delivered_count", win.get("reported_count", 0))
+        if not entries or win["count"] <= out:
             continue
         minion, group = _fold.parse_key(win["key"])
         first = entries[0]
         alert_stub = {"minion": minion, "group": group, "event": first["event"], "id": win["id"]}
-        reported = set(win.get("reported") or ())
+        reported = set(win.get("delivered", win.get("reported")) or ())
         summary = _record.summary(
             alert_stub, [item["brief"] for item in entries],
             [item["brief"] for item in entries if item["n"] not in reported],

@@ -205,6 +205,8 @@ def open_or_fold(cachedir, win_key, event, brief, stamp, received, window, span,
             "events": [],
             "reported": [],
             "reported_count": 0,
+            "delivered": [],
+            "delivered_count": 0,
             "status": None,
         }
         _entry(win, event, brief, stamp, weight)
@@ -303,25 +305,52 @@ def orphans(cachedir, now, stale):
 
 def close_when_quiet(cachedir, win_key, win_id, span):
     """Sleep until the window has been quiet long enough (or open ``span``
-    seconds); return it, closed, or None when it is gone."""
+    seconds); return it, closed, or None when it is gone. A closed window
+    is set aside until :func:`done`: should its runner die before the
+    summary is out, :func:`orphans` reports it."""
     while True:
         with locked(cachedir):
             state = load(cachedir)
-            ended = (state.get("ended") or {}).pop(win_id, None)
-            if ended is not None:
-                # Set aside when a new window opened after this one's span.
-                save(cachedir, state)
-                return ended
-            win = state["windows"].get(win_key)
-            if win is None or win["id"] != win_id:
-                return None
-            now = time.time()
-            end = min(win["deadline"], win["opened"] + span)
-            if now >= end:
-                del state["windows"][win_key]
-                save(cachedir, state)
-                return win
+            win = (state.get("ended") or {}).get(win_id)
+            if win is None:
+                # Not set aside yet (a new window set it aside after this
+                # one's span otherwise).
+                current = state["windows"].get(win_key)
+                if current is None or current["id"] != win_id:
+                    return None
+                now = time.time()
+                end = min(current["deadline"], current["opened"] + span)
+                if now >= end:
+                    _set_aside(state, win_key)
+                    save(cachedir, state)
+                    win = current
+            if win is not None:
+                return dict(win)
         time.sleep(min(max(end - now, 0.01), 1.0))
+
+
+def delivered(cachedir, win_key, win_id):
+    """The alert of the window is out: what it reported is counted. Events
+    a dead runner marked reported but never delivered are summarised by
+    :func:`orphans`' caller."""
+    with locked(cachedir):
+        state = load(cachedir)
+        win = state["windows"].get(win_key)
+        if win is None or win["id"] != win_id:
+            win = (state.get("ended") or {}).get(win_id)
+        if win is None:
+            return
+        win["delivered"] = list(win["reported"])
+        win["delivered_count"] = win["reported_count"]
+        save(cachedir, state)
+
+
+def done(cachedir, win_id):
+    """Forget a closed window once its summary (if any) is out."""
+    with locked(cachedir):
+        state = load(cachedir)
+        if (state.get("ended") or {}).pop(win_id, None) is not None:
+            save(cachedir, state)
 
 
 def after_alert(win):

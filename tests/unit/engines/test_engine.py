@@ -282,6 +282,32 @@ def test_after_an_outage_the_last_acknowledged_events_are_sent_again_first(rig, 
     assert eids[0] == eids[1]  # the same event: the master drops the repeat
 
 
+def test_what_the_master_took_just_after_an_outage_is_sent_once_more_later(rig, host, engine):
+    """A master that comes back answers before its reactor listens: the
+    events it took in its first REPLAY seconds go again, once, after them."""
+    rig.run(1)
+    steps = {1: lambda: write(host, LINK_DOWN),
+             3: lambda: setattr(rig.master, "down", 1),
+             4: lambda: write(host, FAILOVER)}
+    ticks = {"n": 0}
+    sent_at = []
+
+    def running():
+        ticks["n"] += 1
+        steps.get(ticks["n"], lambda: None)()
+        while len(sent_at) < len(rig.master.batches):
+            sent_at.append(rig.clock[0])
+        return ticks["n"] <= 2 * int(engine.REPLAY / 0.05) + 40
+
+    engine._run(rig.watcher, rig.spool, rig.master, 0.05, "messages", running=running,
+                clock=lambda: rig.clock[0], sleep=rig.sleep)
+    names = [[event["data"]["event"] for event in batch] for batch in rig.master.batches]
+    assert names == [["link_down"], ["link_down"], ["failover"], ["link_down", "failover"]]
+    eids = [[event["data"]["eid"] for event in batch] for batch in rig.master.batches]
+    assert eids[3] == eids[1] + eids[2]
+    assert sent_at[3] - sent_at[1] >= engine.REPLAY
+
+
 def test_the_status_goes_with_the_events_of_its_groups_only(rig, host):
     rig.run(1)
     other = PREFIX.format(594170) + "NIC failure detected on bge5 of group ipmp7"

@@ -667,6 +667,28 @@ def test_windows_left_by_a_dead_owner_are_dropped(master):
     assert mod._load()["windows"] == {}
 
 
+def test_an_alert_its_runner_never_wrote_is_counted_in_a_summary(master):
+    """The runner marked two events reported and died with its master
+    before writing the alert: the next alert reports them, all of them."""
+    mod = master.fold
+    now = time.time()
+    entries = [
+        {"n": n, "stamp": "{:020.6f}".format(now + n), "brief": {"event": name, "received": now},
+         "event": event(name, interface="bge0")}
+        for n, name in ((1, "failure"), (2, "failover"))
+    ]
+    state = {"windows": {mod._key("sol1", "ipmp0"): {
+        "id": "dead", "owner": 2 ** 22 + 1, "opened": now, "deadline": now + 5, "count": 2,
+        "events": entries, "reported": [1, 2], "reported_count": 2,
+        "delivered": [], "delivered_count": 0, "status": None}}}
+    with mod._Locked():
+        mod._save(state)
+    master.alert(event("failure", group="ipmp9", interface="bge3"))
+    (summary,) = [a for a in master.alerts() if a.get("alert") == "dead"]
+    assert summary["kind"] == "summary" and summary["count"] == 2
+    assert mod._load().get("ended") == {}
+
+
 def test_a_status_the_engine_sent_with_the_event_is_used_without_asking(master):
     master.statuses = [OK]
     result = master.alert(event("failure", interface="bge0", status=DEGRADED))

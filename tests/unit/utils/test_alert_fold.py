@@ -78,6 +78,10 @@ def test_mark_reported_then_close_and_split(fold, cachedir):
     closed = fold.close_when_quiet(cachedir, key, win_id, span=10.0)
     assert closed["status"] == {"ipmp0": {"state": "degraded"}}
     assert fold.load(cachedir)["windows"] == {}
+    # Closed, but kept until its summary is out.
+    assert list(fold.load(cachedir)["ended"]) == [win_id]
+    fold.done(cachedir, win_id)
+    assert fold.load(cachedir)["ended"] == {}
     after = fold.after_alert(closed)
     assert [b["event"] for b in after["briefs"]] == ["failure", "failover", "repair"]
     assert [b["event"] for b in after["before"]] == ["failure", "failover"]
@@ -91,6 +95,7 @@ def test_nothing_after_the_alert(fold, cachedir):
     fold.mark_reported(cachedir, key, win_id, None)
     assert fold.after_alert(fold.close_when_quiet(cachedir, key, win_id, span=10.0)) is None
     assert fold.after_alert(None) is None
+    fold.done(cachedir, win_id)
     assert fold.mark_reported(cachedir, key, win_id, None) is None
     assert fold.close_when_quiet(cachedir, key, win_id, span=10.0) is None
 
@@ -152,3 +157,51 @@ def test_unreadable_state_file_is_empty(fold, cachedir):
     with fold.locked(cachedir):
         fold.save(cachedir, {"windows": {}, "x": 1})
     assert fold.load(cachedir)["x"] == 1
+
+
+def _dead_owner(fold, cachedir, win_id):
+    """The window's runner died with its master (a pid no process has)."""
+    with fold.locked(cachedir):
+        state = fold.load(cachedir)
+        for win in list(state["windows"].values()) + list(state.get("ended", {}).values()):
+            if win["id"] == win_id:
+                win["owner"] = 2 ** 22 + 1
+        fold.save(cachedir, state)
+
+
+def test_a_window_marked_reported_but_never_delivered_is_an_orphan_with_its_count(fold, cachedir):
+    now = time.time()
+    key = fold.key("sol1", "ipmp0")
+    win_id, _ = open_(fold, cachedir, "failure", now)
+    open_(fold, cachedir, "failover", now + 0.1)
+    fold.mark_reported(cachedir, key, win_id, None)
+    _dead_owner(fold, cachedir, win_id)  # died before the alert was written
+    (win,) = fold.orphans(cachedir, time.time(), 30)
+    assert win["count"] == 2 and win["delivered_count"] == 0 and win["reported_count"] == 2
+
+
+def test_a_delivered_alert_counts_what_it_reported(fold, cachedir):
+    now = time.time()
+    key = fold.key("sol1", "ipmp0")
+    win_id, _ = open_(fold, cachedir, "failure", now)
+    fold.mark_reported(cachedir, key, win_id, None)
+    fold.delivered(cachedir, key, win_id)
+    open_(fold, cachedir, "failover", now + 0.1)
+    _dead_owner(fold, cachedir, win_id)
+    (win,) = fold.orphans(cachedir, time.time(), 30)
+    assert (win["count"], win["delivered_count"], win["delivered"]) == (2, 1, [1])
+
+
+def test_a_closed_window_whose_runner_died_before_its_summary_is_an_orphan(fold, cachedir):
+    now = time.time()
+    key = fold.key("sol1", "ipmp0")
+    win_id, _ = open_(fold, cachedir, "failure", now, window=0.05)
+    fold.mark_reported(cachedir, key, win_id, None)
+    fold.delivered(cachedir, key, win_id)
+    open_(fold, cachedir, "repair", now + 0.01, window=0.05)
+    closed = fold.close_when_quiet(cachedir, key, win_id, span=10.0)
+    assert fold.after_alert(closed) is not None
+    assert fold.orphans(cachedir, time.time(), 30) == []  # its runner is alive
+    _dead_owner(fold, cachedir, win_id)  # ... and died fetching the status
+    (win,) = fold.orphans(cachedir, time.time(), 30)
+    assert (win["id"], win["count"], win["delivered_count"]) == (win_id, 2, 1)
