@@ -70,6 +70,10 @@ FLOOD_BYTES = 4 * 1024 * 1024
 #: are sent again after the master was away.
 REPLAY = 10
 REPLAY_EVENTS = 400
+#: Seconds between empty requests while nothing is to be sent and events
+#: were acknowledged in the last REPLAY seconds: a master that restarts
+#: then is noticed, and what it took is sent again.
+PROBE = 1.0
 #: Seconds one reading of ``ipmp.status`` is sent with events.
 STATUS_REUSE = 0.2
 #: Seconds the master has to answer one request.
@@ -127,7 +131,7 @@ class _Master(object):
         except Exception as exc:  # pylint: disable=broad-except
             text = str(exc) or type(exc).__name__
             (log.debug if text == self.error else log.warning)(
-                "ipmp_events: the master did not take %d event(s): %s", len(events), text
+                "ipmp_events: the master did not answer (%d event(s) sent): %s", len(events), text
             )
             self.error = text
             self.close()
@@ -333,13 +337,20 @@ def _run(watcher, spool, master, interval, path, running=lambda: True, clock=tim
                 if sent:
                     spool.ack(batch[-1]["seq"])
                     replay.sent(records, now)
-            if sent:
-                pause, retry_at, last_send = 0.0, 0.0, now
-            else:
-                if not pause:
-                    replay.outage(now)
-                pause = min(max(pause * 2, 0.5), RETRY_MAX)
-                retry_at = clock() + pause
+        elif (not (spool.pending() or replay.due) and replay.watching(now)
+              and now >= max(last_send + PROBE, retry_at)):
+            # Nothing to send, but the master may stop before its reactor
+            # took what it acknowledged last: ask whether it is there.
+            sent = master.send([])
+        else:
+            sent = None
+        if sent:
+            pause, retry_at, last_send = 0.0, 0.0, now
+        elif sent is False:
+            if not pause:
+                replay.outage(now)
+            pause = min(max(pause * 2, 0.5), RETRY_MAX)
+            retry_at = clock() + pause
         idle = not (spool.pending() or replay.due) or clock() < retry_at or (flood and not due)
         if not watcher.more and idle:
             sleep(interval)
@@ -374,6 +385,10 @@ class _Replay(object):
             self.acked.append((now, record))
         while self.acked and (len(self.acked) > REPLAY_EVENTS or self.acked[0][0] < now - REPLAY):
             self.acked.popleft()
+
+    def watching(self, now):
+        """Whether the master acknowledged events in the last REPLAY seconds."""
+        return bool(self.acked) and self.acked[-1][0] >= now - REPLAY
 
     def outage(self, now):
         """The master stopped answering: what it took lately is due again."""

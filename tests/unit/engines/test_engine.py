@@ -25,11 +25,15 @@ class FakeMaster:
     def __init__(self):
         self.batches = []
         self.down = 0
+        self.probes = 0
 
     def send(self, events):
         if self.down:
             self.down -= 1
             return False
+        if not events:
+            self.probes += 1
+            return True
         self.batches.append(copy.deepcopy(events))
         return True
 
@@ -306,6 +310,34 @@ def test_what_the_master_took_just_after_an_outage_is_sent_once_more_later(rig, 
     eids = [[event["data"]["eid"] for event in batch] for batch in rig.master.batches]
     assert eids[3] == eids[1] + eids[2]
     assert sent_at[3] - sent_at[1] >= engine.REPLAY
+
+
+def test_a_master_that_stops_while_nothing_is_to_send_is_noticed(rig, host, engine):
+    """Probes (empty requests) each PROBE seconds for REPLAY seconds after
+    the last acknowledged event: one that fails is an outage, and what the
+    master took just before goes again."""
+    rig.run(1)
+    quiet = int(engine.PROBE / 0.05) // 2
+    steps = {1: lambda: write(host, LINK_DOWN),
+             1 + quiet: lambda: setattr(rig.master, "down", 1)}  # nothing else happens
+    ticks = {"n": 0}
+    probes_at = {}
+
+    def running():
+        ticks["n"] += 1
+        steps.get(ticks["n"], lambda: None)()
+        probes_at[ticks["n"]] = rig.master.probes
+        return ticks["n"] <= 6 * int(engine.REPLAY / 0.05)
+
+    engine._run(rig.watcher, rig.spool, rig.master, 0.05, "messages", running=running,
+                clock=lambda: rig.clock[0], sleep=rig.sleep)
+    names = [[event["data"]["event"] for event in batch] for batch in rig.master.batches]
+    assert names[:2] == [["link_down"], ["link_down"]]
+    assert rig.master.batches[0][0]["data"]["eid"] == rig.master.batches[1][0]["data"]["eid"]
+    # Quiet for long: the probes stopped.
+    last = max(probes_at)
+    assert probes_at[last] == probes_at[last - int(2 * engine.REPLAY / 0.05)]
+    assert 1 <= rig.master.probes <= 3 * engine.REPLAY / engine.PROBE
 
 
 def test_the_status_goes_with_the_events_of_its_groups_only(rig, host):
