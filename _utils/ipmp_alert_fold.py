@@ -112,10 +112,15 @@ def load(cachedir):
 
 def save(cachedir, state):
     """Replace the state file (call it holding :func:`locked`)."""
-    path = _state_file(cachedir)
+    _write_json(_state_file(cachedir), state)
+
+
+def _write_json(path, data):
+    """Replace ``path`` with ``data`` as JSON in one rename (the temporary
+    file is this thread's own: the reactor runs alerts side by side)."""
     tmp = "{}.{}.{}".format(path, os.getpid(), threading.current_thread().ident)
     with open(tmp, "w") as fh_:
-        json.dump(state, fh_, sort_keys=True)
+        json.dump(data, fh_, sort_keys=True)
     os.rename(tmp, path)
 
 
@@ -165,10 +170,7 @@ def seen_before(cachedir, win_key, eid):
     seen = seen[-(SEEN - 1):] + [eid]
     if not os.path.isdir(os.path.dirname(path)):
         os.makedirs(os.path.dirname(path), 0o700)
-    tmp = "{}.{}.{}".format(path, os.getpid(), threading.current_thread().ident)
-    with open(tmp, "w") as fh_:
-        json.dump(seen, fh_)
-    os.rename(tmp, path)
+    _write_json(path, seen)
     return False
 
 
@@ -236,6 +238,15 @@ def await_outcome(cachedir, win_key, win_id, wanted, settle, eids=()):
         time.sleep(0.02)
 
 
+def _find(state, win_key, win_id):
+    """Window ``win_id``: still open under ``win_key``, or set aside; None
+    when it is gone."""
+    win = state["windows"].get(win_key)
+    if win is None or win["id"] != win_id:
+        win = (state.get("ended") or {}).get(win_id)
+    return win
+
+
 def mark_reported(cachedir, win_key, win_id, status):
     """
     Everything folded so far goes into the alert being written, with the
@@ -244,9 +255,7 @@ def mark_reported(cachedir, win_key, win_id, status):
     """
     with locked(cachedir):
         state = load(cachedir)
-        win = state["windows"].get(win_key)
-        if win is None or win["id"] != win_id:
-            win = (state.get("ended") or {}).get(win_id)
+        win = _find(state, win_key, win_id)
         if win is None:
             return None
         win["reported"] = [item["n"] for item in win["events"]]
@@ -335,9 +344,7 @@ def delivered(cachedir, win_key, win_id):
     :func:`orphans`' caller."""
     with locked(cachedir):
         state = load(cachedir)
-        win = state["windows"].get(win_key)
-        if win is None or win["id"] != win_id:
-            win = (state.get("ended") or {}).get(win_id)
+        win = _find(state, win_key, win_id)
         if win is None:
             return
         win["delivered"] = list(win["reported"])

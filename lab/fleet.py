@@ -668,13 +668,20 @@ def _drop_zombie_claim(path):
     minion and would refuse to start."""
     try:
         with open(str(path)) as fh:
-            pid = json.load(fh)["pid"]
-        with open("/proc/{}/stat".format(int(pid))) as fh:
-            state = fh.read().rsplit(")", 1)[1].split()[0]
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+            pid = int(json.load(fh)["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
         return
-    if state in ("Z", "X"):
+    if _proc_state(pid) in ("Z", "X"):
         os.unlink(str(path))
+
+
+def _proc_state(pid):
+    """The state letter of process ``pid`` (``R``, ``S``, ``Z`` ...), None when it is gone."""
+    try:
+        with open("/proc/{}/stat".format(pid)) as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
 
 
 def _pids():
@@ -706,10 +713,8 @@ def _members(groups):
         try:
             if os.getpgid(pid) not in groups:
                 continue
-            with open("/proc/{}/stat".format(pid)) as fh:
-                state = fh.read().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
+        except OSError:
             continue
-        if state not in ("Z", "X"):
+        if _proc_state(pid) not in (None, "Z", "X"):
             found.append(pid)
     return found

@@ -64,10 +64,7 @@ def test_a_zombie_claim_is_dropped_a_live_one_kept(tmp_path):
         os._exit(0)
     try:
         deadline = time.time() + 5
-        while time.time() < deadline:
-            with open("/proc/{}/stat".format(child)) as fh:
-                if fh.read().rsplit(")", 1)[1].split()[0] == "Z":
-                    break
+        while time.time() < deadline and fleet._proc_state(child) != "Z":
             time.sleep(0.02)
         claim.write_text(json.dumps({"pid": child, "name": "salt-minion", "start_time": 1.0}))
         fleet._drop_zombie_claim(claim)
